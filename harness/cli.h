@@ -1,0 +1,15 @@
+/* rooflab harness: the subcommands. Each takes the arguments after its own
+ * name (argv[0] is the subcommand) and returns the process exit code:
+ * 0 success, 1 a negative verdict (a model that does not fit), 2 bad input
+ * or failure. Each prints its own errors as one line on stderr. */
+#ifndef RL_CLI_H
+#define RL_CLI_H
+
+int rl_cli_run(int argc, char **argv);
+int rl_cli_bench(int argc, char **argv);
+int rl_cli_version(int argc, char **argv);
+int rl_cli_devices(int argc, char **argv);
+int rl_cli_predict(int argc, char **argv);
+int rl_cli_fit(int argc, char **argv);
+
+#endif
