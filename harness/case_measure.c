@@ -1,0 +1,133 @@
+/* Warm-up, timed samples through Google Benchmark, and the case's result. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness/rl_case.h"
+#include "harness/rl_gbench.h"
+
+static rl_status timed_call(rl_case_run *run, double *seconds, rl_err *err)
+{
+    rl_backend *be = run->backend;
+    if (run->flush)
+        RL_TRY(be->flush_caches(be->state, err));
+    RL_TRY(be->timer_start(be->state, err));
+    RL_TRY(be->launch(be->state, &run->launch, err));
+    return be->timer_stop(be->state, seconds, err);
+}
+
+rl_status rl_case_sample(void *ctx, double *seconds, rl_err *err)
+{
+    rl_case_run *run = ctx;
+    if (run->stop && *run->stop)
+        return rl_fail(err, RL_ERR_INTERRUPTED, "interrupted");
+    RL_TRY(timed_call(run, seconds, err));
+    if (run->sample_count == run->sample_capacity) {
+        size_t cap = run->sample_capacity ? 2 * run->sample_capacity : 256;
+        double *grown = realloc(run->samples, cap * sizeof *grown);
+        if (!grown)
+            return rl_fail(err, RL_ERR_NOMEM, "out of memory recording samples");
+        run->samples = grown;
+        run->sample_capacity = cap;
+    }
+    run->samples[run->sample_count++] = *seconds;
+    return RL_OK;
+}
+
+rl_status rl_case_warmup(rl_case_run *run, const rl_measure_settings *ms, double *call_s,
+                         rl_err *err)
+{
+    double spent = 0.0, last[3] = {0};
+    int calls = 0;
+    /* At least three calls and warmup_s of work; the estimate is the
+     * smallest of the last three, the least disturbed. */
+    while (calls < 3 || spent < ms->warmup_s) {
+        if (run->stop && *run->stop)
+            return rl_fail(err, RL_ERR_INTERRUPTED, "interrupted");
+        double t;
+        RL_TRY(timed_call(run, &t, err));
+        last[calls % 3] = t;
+        spent += t;
+        calls++;
+        if (calls >= 3 && t > ms->warmup_s)
+            break;
+    }
+    double best = last[0];
+    for (int i = 1; i < 3; i++)
+        if (last[i] < best)
+            best = last[i];
+    *call_s = best > 0 ? best : 1e-9;
+    return RL_OK;
+}
+
+static long iterations_for(const rl_case_run *run, const rl_measure_settings *ms, double call_s)
+{
+    double n = ceil(ms->repetition_s / call_s);
+    const long cap = run->flush ? ms->max_flushed_iterations : ms->max_iterations;
+    if (n > (double)cap)
+        return cap;
+    return n < 1 ? 1 : (long)n;
+}
+
+rl_status rl_case_execute(rl_backend *be, const rl_case_spec *spec,
+                          const rl_measure_settings *ms, uint64_t seed,
+                          const volatile sig_atomic_t *stop, rl_case_result *res)
+{
+    memset(res, 0, sizeof *res);
+    rl_case_name(spec, res->name, sizeof res->name);
+    res->op = spec->op;
+    res->precision = spec->precision;
+    res->shape = spec->shape;
+    res->kernel_version = spec->kernel_version;
+    snprintf(res->backend, sizeof res->backend, "%s", be->name);
+    snprintf(res->kernel, sizeof res->kernel, "%s",
+             be->kernel_version_name(be->state, spec->op, spec->kernel_version));
+    res->flops = rl_op_flops(spec->op, &spec->shape);
+    res->bytes = rl_op_bytes(spec->op, spec->precision, &spec->shape);
+    res->intensity = rl_op_intensity(spec->op, spec->precision, &spec->shape);
+
+    rl_case_run run;
+    rl_err err;
+    rl_status s = rl_case_prepare(be, spec, &run, &err);
+    if (s != RL_OK) {
+        res->outcome = s == RL_ERR_UNSUPPORTED ? RL_CASE_UNSUPPORTED : RL_CASE_ERROR;
+        snprintf(res->message, sizeof res->message, "%s", err.msg);
+        return RL_OK;
+    }
+    run.stop = stop;
+    snprintf(res->cache, sizeof res->cache, "%s", run.cache);
+
+    s = rl_case_validate(&run, seed, &res->validation, &err);
+    double call_s = 0.0;
+    if (s == RL_OK)
+        s = rl_case_warmup(&run, ms, &call_s, &err);
+    if (s == RL_OK) {
+        run.sample_count = 0;
+        rl_gb_case gb = {
+            .name = res->name,
+            .sample = rl_case_sample,
+            .ctx = &run,
+            .flops = res->flops,
+            .bytes = res->bytes,
+            .iterations = iterations_for(&run, ms, call_s),
+            .repetitions = ms->repetitions,
+        };
+        s = rl_gb_run_case(&gb, &err);
+        if (s != RL_OK && stop && *stop)
+            s = RL_ERR_INTERRUPTED;
+    }
+    if (s == RL_OK) {
+        res->time_s = rl_stats_compute(run.samples, run.sample_count);
+        res->outcome = RL_CASE_OK;
+        if (res->time_s.median > 0) {
+            res->flop_per_s = res->flops / res->time_s.median;
+            res->byte_per_s = res->bytes / res->time_s.median;
+        }
+    } else {
+        res->outcome = s == RL_ERR_VALIDATION ? RL_CASE_VALIDATION_FAILED : RL_CASE_ERROR;
+        snprintf(res->message, sizeof res->message, "%s", err.msg);
+    }
+    rl_case_release(&run);
+    return s == RL_ERR_INTERRUPTED ? RL_ERR_INTERRUPTED : RL_OK;
+}

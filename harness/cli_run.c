@@ -1,0 +1,319 @@
+/* rooflab run: the suite, validated and measured, written as results.json
+ * and results.csv. */
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness/cli.h"
+#include "harness/rl_case.h"
+#include "harness/rl_cli_util.h"
+#include "harness/rl_run_info.h"
+#include "harness/rl_suite.h"
+#include "report/rl_summary.h"
+
+/* The one piece of mutable global state: set by SIGINT so the run stops
+ * after the current sample and keeps what it finished. */
+static volatile sig_atomic_t interrupted = 0;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+    /* A second Ctrl-C ends the process at once. */
+    signal(SIGINT, SIG_DFL);
+}
+
+static const char usage[] =
+    "usage: rooflab run [--device auto|cpu|cuda:N] [--suite quick|full] [--ops LIST]\n"
+    "                   [--precision LIST] [--threads N] [--repetitions N] [--seed N]\n"
+    "                   [--out DIR]\n"
+    "\n"
+    "Validates every case against its float64 reference, then measures it through\n"
+    "Google Benchmark and writes DIR/results.json and DIR/results.csv.\n"
+    "  --device       auto (default: a CUDA GPU when usable, else the CPU), cpu, cuda:N\n"
+    "  --suite        quick (default, about two minutes on two cores) or full\n"
+    "  --ops          comma-separated ops: gemm, layernorm, softmax, residual_layernorm,\n"
+    "                 scale_mask_softmax, bias_gelu (and *_unfused), copy, triad, fma\n"
+    "  --precision    comma-separated: fp64, fp32, tf32, fp16, bf16, fp8, int8\n"
+    "  --threads      CPU threads (default: all cores)\n"
+    "  --repetitions  Google Benchmark repetitions per case (default 5)\n"
+    "  --seed         seed of the random inputs (default: from the clock)\n"
+    "  --out          output folder (default results/runs/<date>-<host>-<device>)\n";
+
+typedef struct run_options {
+    const char *device, *suite, *ops, *precisions, *out;
+    int threads, repetitions;
+    uint64_t seed;
+    bool seed_given;
+} run_options;
+
+static int parse_options(int argc, char **argv, run_options *o, rl_err *err)
+{
+    static const struct option longopts[] = {
+        {"device", required_argument, NULL, 'd'},   {"suite", required_argument, NULL, 's'},
+        {"ops", required_argument, NULL, 'o'},      {"precision", required_argument, NULL, 'p'},
+        {"threads", required_argument, NULL, 't'},  {"repetitions", required_argument, NULL, 'r'},
+        {"seed", required_argument, NULL, 'S'},     {"out", required_argument, NULL, 'O'},
+        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+    };
+    *o = (run_options){.device = "auto", .suite = "quick", .repetitions = 5};
+    optind = 1;
+    opterr = 0;
+    int c;
+    int64_t v;
+    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'd': o->device = optarg; break;
+        case 's': o->suite = optarg; break;
+        case 'o': o->ops = optarg; break;
+        case 'p': o->precisions = optarg; break;
+        case 'O': o->out = optarg; break;
+        case 't':
+            RL_TRY(rl_cli_parse_i64(optarg, "--threads", 1, 4096, &v, err));
+            o->threads = (int)v;
+            break;
+        case 'r':
+            RL_TRY(rl_cli_parse_i64(optarg, "--repetitions", 1, 1000, &v, err));
+            o->repetitions = (int)v;
+            break;
+        case 'S':
+            RL_TRY(rl_cli_parse_i64(optarg, "--seed", 0, INT64_MAX, &v, err));
+            o->seed = (uint64_t)v;
+            o->seed_given = true;
+            break;
+        case 'h': return 1;
+        case ':': return rl_fail(err, RL_ERR_INVALID, "option %s needs a value", argv[optind - 1]);
+        default: return rl_fail(err, RL_ERR_INVALID, "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return rl_fail(err, RL_ERR_INVALID, "unexpected argument '%s'", argv[optind]);
+    return RL_OK;
+}
+
+static void default_out_dir(const rl_run_info *info, char *buf, size_t len)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    char stamp[32];
+    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+    char device[32];
+    snprintf(device, sizeof device, "%s", info->device);
+    for (char *p = device; *p; p++)
+        if (*p == ':')
+            *p = '-';
+    snprintf(buf, len, "results/runs/%s-%s-%s", stamp, info->host, device);
+}
+
+/* Host memory the harness itself needs next to a case's buffers: the inputs
+ * and outputs again in storage type and as doubles, for the reference. */
+static uint64_t host_bytes_for(const rl_case_spec *c)
+{
+    rl_op_signature sig;
+    if (rl_op_signature_of(c->op, c->precision, &c->shape, &sig, NULL) != RL_OK)
+        return 0;
+    uint64_t total = 0;
+    for (int i = 0; i < sig.count; i++)
+        if (sig.tensors[i].role != RL_TENSOR_SCRATCH)
+            total += (uint64_t)sig.tensors[i].elems * (rl_dtype_size(sig.tensors[i].dtype) + 16);
+    return total;
+}
+
+static uint64_t host_available_bytes(void)
+{
+    FILE *f = fopen("/proc/meminfo", "r");
+    unsigned long long kb = 0;
+    char line[256];
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
+            break;
+    if (f)
+        fclose(f);
+    if (kb)
+        return (uint64_t)kb * 1024;
+    long pages = sysconf(_SC_AVPHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    return pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page : UINT64_MAX;
+}
+
+/* Refuse, before anything is allocated, a case that cannot fit. */
+static rl_status preflight(rl_backend *be, const rl_case_spec *cases, size_t count, rl_err *err)
+{
+    rl_mem_info mem;
+    RL_TRY(be->mem_info(be->state, &mem, err));
+    const uint64_t host_free = host_available_bytes();
+    const bool shared = strcmp(be->name, "cpu") == 0;
+    for (size_t i = 0; i < count; i++) {
+        RL_TRY(rl_shape_validate(cases[i].op, cases[i].precision, &cases[i].shape, err));
+        const uint64_t dev = rl_op_footprint_bytes(cases[i].op, cases[i].precision, &cases[i].shape);
+        const uint64_t host = host_bytes_for(&cases[i]) + (shared ? dev : 0);
+        char name[160];
+        rl_case_name(&cases[i], name, sizeof name);
+        if (dev > mem.free_bytes)
+            return rl_fail(err, RL_ERR_NOMEM,
+                           "%s needs %.3g GB of %s memory, %.3g GB is free: refusing to start",
+                           name, dev / 1e9, be->name, mem.free_bytes / 1e9);
+        if (host > host_free)
+            return rl_fail(err, RL_ERR_NOMEM,
+                           "%s needs %.3g GB of host memory with its reference, %.3g GB is "
+                           "available: refusing to start",
+                           name, host / 1e9, host_free / 1e9);
+    }
+    return RL_OK;
+}
+
+/* Keep the cases the backend can run; say which it cannot. */
+static size_t keep_supported(rl_backend *be, rl_case_spec *cases, size_t count)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < count; i++) {
+        rl_err why;
+        if (be->supports(be->state, cases[i].op, cases[i].precision, cases[i].kernel_version,
+                         &why))
+            cases[kept++] = cases[i];
+        else
+            fprintf(stderr, "rooflab run: skipping %s at %s: %s\n", rl_op_name(cases[i].op),
+                    rl_precision_name(cases[i].precision), why.msg);
+    }
+    return kept;
+}
+
+static rl_status write_results(const rl_results *r, const char *dir, rl_err *err)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/results.json", dir);
+    RL_TRY(rl_results_write_json(r, path, err));
+    snprintf(path, sizeof path, "%s/results.csv", dir);
+    return rl_results_write_csv(r, path, err);
+}
+
+int rl_cli_run(int argc, char **argv)
+{
+    run_options o;
+    rl_err err;
+    int parsed = parse_options(argc, argv, &o, &err);
+    if (parsed == 1) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    if (parsed != RL_OK)
+        return rl_cli_fail("run", err.msg);
+
+    uint32_t op_mask = 0, precision_mask = 0;
+    if (o.ops && rl_parse_op_list(o.ops, &op_mask, &err) != RL_OK)
+        return rl_cli_fail("run", err.msg);
+    if (o.precisions && rl_parse_precision_list(o.precisions, &precision_mask, &err) != RL_OK)
+        return rl_cli_fail("run", err.msg);
+    if (strcmp(o.suite, "quick") != 0 && strcmp(o.suite, "full") != 0)
+        return rl_cli_fail("run", "unknown suite (known: quick, full)");
+
+    rl_results results;
+    rl_results_init(&results);
+    rl_run_info *info = &results.info;
+    rl_backend be;
+    if (rl_backend_open(o.device, o.threads, &be, info->device, sizeof info->device, &err) !=
+        RL_OK)
+        return rl_cli_fail("run", err.msg);
+    int code = 0;
+    rl_case_spec *cases = NULL;
+    size_t count = 0;
+
+    if (rl_cpu_detect(&info->cpu, &err) != RL_OK) {
+        code = rl_cli_fail("run", err.msg);
+        goto out;
+    }
+    rl_run_info_fill(info);
+    snprintf(info->device_description, sizeof info->device_description, "%s",
+             be.describe(be.state));
+    snprintf(info->suite, sizeof info->suite, "%s", o.suite);
+    info->threads = o.threads > 0 ? o.threads : info->cpu.pus;
+    info->seed = o.seed_given ? o.seed : (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+
+    rl_suite_request req = {.suite = o.suite,
+                            .op_mask = op_mask,
+                            .precision_mask = precision_mask,
+                            .cache_bytes = be.cache_bytes(be.state),
+                            .threads = info->threads};
+    rl_backend_default_precisions(&be, &req.default_gemm_precisions,
+                                  &req.default_other_precisions);
+    if (rl_suite_build(&req, &cases, &count, &err) != RL_OK) {
+        code = rl_cli_fail("run", err.msg);
+        goto out;
+    }
+    count = keep_supported(&be, cases, count);
+    if (count == 0) {
+        code = rl_cli_fail("run", "no case of the requested ops and precisions runs on this "
+                                  "device");
+        goto out;
+    }
+    if (preflight(&be, cases, count, &err) != RL_OK) {
+        code = rl_cli_fail("run", err.msg);
+        goto out;
+    }
+
+    char dir[PATH_MAX];
+    if (o.out)
+        snprintf(dir, sizeof dir, "%s", o.out);
+    else
+        default_out_dir(info, dir, sizeof dir);
+    /* Find out now, not after the run, whether the results can be written. */
+    if (rl_make_output_dir(dir, &err) != RL_OK || write_results(&results, dir, &err) != RL_OK) {
+        code = rl_cli_fail("run", err.msg);
+        goto out;
+    }
+
+    struct sigaction sa = {0};
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+
+    const rl_measure_settings ms = {
+        .repetitions = o.repetitions,
+        .repetition_s = 0.05,
+        .max_iterations = 2000,
+        .max_flushed_iterations = 20,
+        .warmup_s = 0.02,
+    };
+    fprintf(stderr, "rooflab run: %zu cases on %s (%s), results in %s\n", count, info->device,
+            info->device_description, dir);
+    bool any_failed = false;
+    for (size_t i = 0; i < count && !interrupted; i++) {
+        rl_case_result res;
+        char name[160];
+        rl_case_name(&cases[i], name, sizeof name);
+        fprintf(stderr, "[%zu/%zu] %s\n", i + 1, count, name);
+        /* Each case its own seed, so inputs are fresh for every case. */
+        rl_status s = rl_case_execute(&be, &cases[i], &ms, info->seed + 0x9E3779B97F4A7C15ull * i,
+                                      &interrupted, &res);
+        if (s == RL_ERR_INTERRUPTED)
+            break;
+        if (res.outcome != RL_CASE_OK) {
+            any_failed = true;
+            fprintf(stderr, "        %s: %s\n", rl_case_outcome_name(res.outcome), res.message);
+        }
+        if (rl_results_append(&results, &res, &err) != RL_OK ||
+            write_results(&results, dir, &err) != RL_OK) {
+            code = rl_cli_fail("run", err.msg);
+            goto out;
+        }
+    }
+    results.complete = !interrupted;
+    if (write_results(&results, dir, &err) != RL_OK) {
+        code = rl_cli_fail("run", err.msg);
+        goto out;
+    }
+    rl_summary_print(&results, stdout);
+    printf("\nWrote %s/results.json and %s/results.csv%s\n", dir, dir,
+           interrupted ? " (partial: interrupted)" : "");
+    code = interrupted ? 130 : any_failed ? 1 : 0;
+out:
+    free(cases);
+    rl_results_free(&results);
+    be.destroy(be.state);
+    return code;
+}

@@ -1,0 +1,46 @@
+/* rooflab: the command line. */
+#include <stdio.h>
+#include <string.h>
+
+#include "harness/cli.h"
+
+static const char usage[] =
+    "usage: rooflab <command> [options]     (rooflab <command> --help for each)\n"
+    "\n"
+    "commands:\n"
+    "  run       validate and measure the suite on this device; write results.json/.csv\n"
+    "  bench     the same cases through Google Benchmark's front end (--benchmark_* flags)\n"
+    "  devices   the device found here and the catalog entry it matches\n"
+    "  predict   the roofline prediction for one op on a catalog device\n"
+    "  fit       whether an LLM's weights, KV-cache and activations fit a device\n"
+    "  version   the tool version and git revision\n";
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+} command;
+
+static const command commands[] = {
+    {"run", rl_cli_run},         {"bench", rl_cli_bench},     {"devices", rl_cli_devices},
+    {"predict", rl_cli_predict}, {"fit", rl_cli_fit},         {"version", rl_cli_version},
+};
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0)
+        return rl_cli_version(argc - 1, argv + 1);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "rooflab: unknown command '%s' (try rooflab --help)\n", argv[1]);
+    return 2;
+}

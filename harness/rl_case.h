@@ -1,0 +1,73 @@
+/* rooflab harness: one case, from buffers to a timed, validated result.
+ *
+ * The rhythm is llm.c's: fill inputs with fresh random non-zero data, poison
+ * the outputs, run once and check against the float64 reference, and only
+ * then warm up and time. A case that fails validation is reported, never
+ * timed. */
+#ifndef RL_CASE_H
+#define RL_CASE_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kernels/rl_backend.h"
+#include "report/rl_results.h"
+
+typedef struct rl_case_spec {
+    rl_op op;
+    rl_precision precision;
+    int kernel_version; /* 0 = the backend's default */
+    rl_shape shape;
+} rl_case_spec;
+
+typedef struct rl_measure_settings {
+    int repetitions;          /* Google Benchmark repetitions */
+    double repetition_s;      /* aim for this much timed work per repetition */
+    long max_iterations;      /* per repetition, without cache flushing */
+    long max_flushed_iterations; /* per repetition, with a flush before each */
+    double warmup_s;          /* at least this long and 3 calls of warm-up */
+} rl_measure_settings;
+
+/* A prepared case: device buffers filled and, once measured, its samples. */
+typedef struct rl_case_run {
+    rl_backend *backend;
+    rl_case_spec spec;
+    rl_op_signature sig;
+    rl_launch launch;
+    bool flush;        /* evict caches before each sample */
+    char cache[96];    /* the cache policy, in words, for the results */
+    double *samples;
+    size_t sample_count, sample_capacity;
+    const volatile sig_atomic_t *stop; /* set by SIGINT; may be NULL */
+} rl_case_run;
+
+void rl_case_name(const rl_case_spec *spec, char *buf, size_t len);
+
+/* Float64 check tolerance for a case: output rounding plus accumulation
+ * error growing with the square root of the reduction length. */
+double rl_case_tolerance(rl_op op, rl_precision p, int64_t reduction_length);
+
+/* Allocate the case's buffers on the backend and fill the inputs; checks the
+ * backend's free memory first. */
+rl_status rl_case_prepare(rl_backend *backend, const rl_case_spec *spec, rl_case_run *run,
+                          rl_err *err);
+/* Validate on fresh random inputs (seeded by seed): poison outputs, run once,
+ * compare with the reference. Leaves the inputs in place for timing. */
+rl_status rl_case_validate(rl_case_run *run, uint64_t seed, rl_validation *out, rl_err *err);
+/* Warm up and estimate the time of one call. */
+rl_status rl_case_warmup(rl_case_run *run, const rl_measure_settings *ms, double *call_s,
+                         rl_err *err);
+/* One timed call (the Google Benchmark callback); records the sample. */
+rl_status rl_case_sample(void *run, double *seconds, rl_err *err);
+void rl_case_release(rl_case_run *run);
+
+/* Everything for one case, as `rooflab run` does it: prepare, validate,
+ * warm up, measure through Google Benchmark, summarise into result. Errors
+ * of the case end up in result (outcome and message), not in the return
+ * value, which is RL_ERR_INTERRUPTED only when the user stopped the run. */
+rl_status rl_case_execute(rl_backend *backend, const rl_case_spec *spec,
+                          const rl_measure_settings *ms, uint64_t seed,
+                          const volatile sig_atomic_t *stop, rl_case_result *result);
+
+#endif

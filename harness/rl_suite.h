@@ -1,0 +1,28 @@
+/* rooflab harness: the suites, i.e. which cases a run measures. */
+#ifndef RL_SUITE_H
+#define RL_SUITE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "harness/rl_case.h"
+
+typedef struct rl_suite_request {
+    const char *suite;       /* "quick" or "full" */
+    uint32_t op_mask;        /* bit (1u << rl_op); 0 = every op */
+    uint32_t precision_mask; /* bit (1u << rl_precision); 0 = the defaults below */
+    uint32_t default_gemm_precisions; /* the backend's, e.g. fp32|fp64 on a CPU */
+    uint32_t default_other_precisions; /* row ops and probes */
+    uint64_t cache_bytes;    /* the largest cache: memory-bound cases are sized past it */
+    int threads;             /* for the compute probe's size */
+} rl_suite_request;
+
+/* Build the case list (caller frees *cases). Bad suite names fail. */
+rl_status rl_suite_build(const rl_suite_request *req, rl_case_spec **cases, size_t *count,
+                         rl_err *err);
+
+/* Parse "gemm,softmax" into a mask of ops; "fp32,fp64" into precisions. */
+rl_status rl_parse_op_list(const char *list, uint32_t *mask, rl_err *err);
+rl_status rl_parse_precision_list(const char *list, uint32_t *mask, rl_err *err);
+
+#endif

@@ -1,0 +1,115 @@
+/* rooflab report: the results of a run, their schema ("rooflab.results/1"),
+ * and the writers and readers of results.json and results.csv.
+ *
+ * Files are written atomically (a temporary file in the same folder, then
+ * rename), so a reader never sees half a file and an interrupted run keeps
+ * the cases it finished. */
+#ifndef RL_RESULTS_H
+#define RL_RESULTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "devices/rl_cpu.h"
+#include "model/rl_ops.h"
+#include "model/rl_stats.h"
+#include "rl/status.h"
+
+#define RL_RESULTS_SCHEMA "rooflab.results/1"
+
+typedef enum rl_case_outcome {
+    RL_CASE_OK,                /* validated, then timed */
+    RL_CASE_VALIDATION_FAILED, /* reported, never timed */
+    RL_CASE_UNSUPPORTED,       /* the backend has no kernel for it */
+    RL_CASE_ERROR              /* the device or an allocation failed */
+} rl_case_outcome;
+
+typedef struct rl_validation {
+    bool checked;
+    bool passed;
+    double max_rel_err;
+    double tolerance;
+    int64_t checked_units; /* rows / elements compared with the reference */
+    int64_t total_units;
+} rl_validation;
+
+/* A roofline prediction for the case (filled when a device profile with
+ * peaks is known). */
+typedef struct rl_prediction {
+    bool present;
+    double flop_per_s;
+    double time_s;
+    char bound[16]; /* "memory" or "compute" */
+    double mfu;
+    double measured_mfu;
+} rl_prediction;
+
+typedef struct rl_case_result {
+    char name[160]; /* "op/precision/shape" */
+    rl_op op;
+    rl_precision precision;
+    rl_shape shape;
+    int kernel_version;
+    char kernel[32];
+    char backend[16];
+    double flops, bytes, intensity; /* from the model's op accounting */
+    rl_stats time_s;
+    double flop_per_s, byte_per_s; /* at the median time */
+    rl_validation validation;
+    char cache[96]; /* how caches were handled between samples */
+    rl_case_outcome outcome;
+    char message[256];
+    rl_prediction predicted;
+} rl_case_result;
+
+#define RL_MAX_ENV 48
+
+typedef struct rl_run_info {
+    char tool_version[32];
+    char git_revision[48];
+    char date[32]; /* ISO 8601, UTC */
+    char host[128];
+    char device[32];              /* "cpu", "cuda:0" */
+    char device_description[256];
+    rl_cpu_info cpu;
+    char blas_config[256];
+    char blas_corename[64];
+    int blas_threads;
+    int threads;
+    char suite[16];
+    uint64_t seed;
+    int env_count;
+    char env[RL_MAX_ENV][160]; /* "OPENBLAS_CORETYPE=Haswell" */
+} rl_run_info;
+
+typedef struct rl_results {
+    rl_run_info info;
+    rl_case_result *cases;
+    size_t count, capacity;
+    bool complete; /* false: "partial" (interrupted or still running) */
+    /* Optional: a cJSON object whose members are added to the top level of
+     * results.json (device profile, ceilings); owned by the caller. */
+    void *extra_json;
+} rl_results;
+
+void rl_results_init(rl_results *r);
+void rl_results_free(rl_results *r);
+rl_status rl_results_append(rl_results *r, const rl_case_result *c, rl_err *err);
+
+const char *rl_case_outcome_name(rl_case_outcome o);
+
+/* Serialise to a newly allocated JSON string (free with free()). */
+char *rl_results_to_json(const rl_results *r);
+rl_status rl_results_write_json(const rl_results *r, const char *path, rl_err *err);
+rl_status rl_results_write_csv(const rl_results *r, const char *path, rl_err *err);
+/* Read a results.json written by any rooflab of schema version 1. */
+rl_status rl_results_read_json(const char *path, rl_results *r, rl_err *err);
+rl_status rl_results_parse_json(const char *text, rl_results *r, rl_err *err);
+
+/* Write data to path through a temporary file and rename. */
+rl_status rl_write_file_atomic(const char *path, const char *data, size_t len, rl_err *err);
+/* Create a folder and its parents; fail if it cannot be written. */
+rl_status rl_make_output_dir(const char *path, rl_err *err);
+
+#endif

@@ -1,0 +1,11 @@
+/* rooflab report: the summary printed at the end of a run. */
+#ifndef RL_SUMMARY_H
+#define RL_SUMMARY_H
+
+#include <stdio.h>
+
+#include "report/rl_results.h"
+
+void rl_summary_print(const rl_results *r, FILE *out);
+
+#endif
