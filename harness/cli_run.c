@@ -31,12 +31,15 @@ static void on_sigint(int sig)
 static const char usage[] =
     "usage: rooflab run [--device auto|cpu|cuda:N] [--suite quick|full] [--ops LIST]\n"
     "                   [--precision LIST] [--threads N] [--repetitions N] [--seed N]\n"
-    "                   [--out DIR]\n"
+    "                   [--shape SPEC] [--out DIR]\n"
     "\n"
     "Validates every case against its float64 reference, then measures it through\n"
     "Google Benchmark and writes DIR/results.json and DIR/results.csv.\n"
     "  --device       auto (default: a CUDA GPU when usable, else the CPU), cpu, cuda:N\n"
-    "  --suite        quick (default, about two minutes on two cores) or full\n"
+    "  --suite        quick (default, about two minutes on two cores), full, or tiny\n"
+    "                 (seconds; a smoke test of the pipeline, sizes sit in cache)\n"
+    "  --shape        one shape instead of the suite's: m=M,n=N,k=K (gemm),\n"
+    "                 rows=R,cols=C (row ops) or count=N[,iters=I] (copy, triad, fma)\n"
     "  --ops          comma-separated ops: gemm, layernorm, softmax, residual_layernorm,\n"
     "                 scale_mask_softmax, bias_gelu (and *_unfused), copy, triad, fma\n"
     "  --precision    comma-separated: fp64, fp32, tf32, fp16, bf16, fp8, int8\n"
@@ -46,7 +49,7 @@ static const char usage[] =
     "  --out          output folder (default results/runs/<date>-<host>-<device>)\n";
 
 typedef struct run_options {
-    const char *device, *suite, *ops, *precisions, *out;
+    const char *device, *suite, *ops, *precisions, *out, *shape;
     int threads, repetitions;
     uint64_t seed;
     bool seed_given;
@@ -59,6 +62,7 @@ static int parse_options(int argc, char **argv, run_options *o, rl_err *err)
         {"ops", required_argument, NULL, 'o'},      {"precision", required_argument, NULL, 'p'},
         {"threads", required_argument, NULL, 't'},  {"repetitions", required_argument, NULL, 'r'},
         {"seed", required_argument, NULL, 'S'},     {"out", required_argument, NULL, 'O'},
+        {"shape", required_argument, NULL, 'x'},
         {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
     };
     *o = (run_options){.device = "auto", .suite = "quick", .repetitions = 5};
@@ -73,6 +77,7 @@ static int parse_options(int argc, char **argv, run_options *o, rl_err *err)
         case 'o': o->ops = optarg; break;
         case 'p': o->precisions = optarg; break;
         case 'O': o->out = optarg; break;
+        case 'x': o->shape = optarg; break;
         case 't':
             RL_TRY(rl_cli_parse_i64(optarg, "--threads", 1, 4096, &v, err));
             o->threads = (int)v;
@@ -209,8 +214,12 @@ int rl_cli_run(int argc, char **argv)
         return rl_cli_fail("run", err.msg);
     if (o.precisions && rl_parse_precision_list(o.precisions, &precision_mask, &err) != RL_OK)
         return rl_cli_fail("run", err.msg);
-    if (strcmp(o.suite, "quick") != 0 && strcmp(o.suite, "full") != 0)
-        return rl_cli_fail("run", "unknown suite (known: quick, full)");
+    if (strcmp(o.suite, "quick") != 0 && strcmp(o.suite, "full") != 0 &&
+        strcmp(o.suite, "tiny") != 0)
+        return rl_cli_fail("run", "unknown suite (known: quick, full, tiny)");
+    rl_shape shape;
+    if (o.shape && rl_parse_shape(o.shape, &shape, &err) != RL_OK)
+        return rl_cli_fail("run", err.msg);
 
     rl_results results;
     rl_results_init(&results);
@@ -238,7 +247,8 @@ int rl_cli_run(int argc, char **argv)
                             .op_mask = op_mask,
                             .precision_mask = precision_mask,
                             .cache_bytes = be.cache_bytes(be.state),
-                            .threads = info->threads};
+                            .threads = info->threads,
+                            .shape = o.shape ? &shape : NULL};
     rl_backend_default_precisions(&be, &req.default_gemm_precisions,
                                   &req.default_other_precisions);
     if (rl_suite_build(&req, &cases, &count, &err) != RL_OK) {

@@ -15,7 +15,13 @@ typedef struct rl_suite_request {
     uint32_t default_other_precisions; /* row ops and probes */
     uint64_t cache_bytes;    /* the largest cache: memory-bound cases are sized past it */
     int threads;             /* for the compute probe's size */
+    const rl_shape *shape;   /* non-NULL: one case of this shape per op that takes it */
 } rl_suite_request;
+
+/* Parse --shape: "m=M,n=N,k=K" (GEMM), "rows=R,cols=C" (row ops) or
+ * "count=N[,iters=I]" (copy, triad, fma). Zero, negative, non-numeric and
+ * unknown fields are errors. */
+rl_status rl_parse_shape(const char *spec, rl_shape *shape, rl_err *err);
 
 /* Build the case list (caller frees *cases). Bad suite names fail. */
 rl_status rl_suite_build(const rl_suite_request *req, rl_case_spec **cases, size_t *count,

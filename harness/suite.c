@@ -1,6 +1,7 @@
 /* Suites. Memory-bound cases are sized so that their minimum traffic is at
  * least four times the largest cache (eight for the bandwidth probes), so
  * they measure memory, not cache; GEMMs climb from cache-sized to large. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,9 +87,51 @@ rl_status rl_suite_build(const rl_suite_request *req, rl_case_spec **cases, size
     case_list l = {0};
     const double cache = (double)(req->cache_bytes ? req->cache_bytes : (32u << 20));
     const double row_target = 4.0 * cache, probe_target = 8.0 * cache;
-    const bool quick = !req->suite || strcmp(req->suite, "quick") == 0;
-    const bool full = req->suite && strcmp(req->suite, "full") == 0;
-    if (quick || full) {
+    if (req->shape) {
+        const rl_shape *sh = req->shape;
+        const uint32_t gemm_mask = precisions_for(req, true);
+        const uint32_t other_mask = precisions_for(req, false);
+        for (int op = 0; op < RL_OP_COUNT; op++) {
+            const bool takes = op == RL_OP_GEMM ? sh->m > 0
+                               : rl_op_is_rowwise((rl_op)op) ? sh->rows > 0
+                                                             : sh->count > 0;
+            const uint32_t mask = op == RL_OP_GEMM ? gemm_mask : other_mask;
+            for (int p = 0; takes && p < RL_PREC_COUNT; p++) {
+                rl_shape shape = *sh;
+                if (op == RL_OP_FMA && shape.iters <= 0)
+                    shape.iters = 2048;
+                if (mask & (1u << p))
+                    push(&l, req, (rl_op)op, (rl_precision)p, shape);
+            }
+        }
+        if (l.count == 0 && !l.failed) {
+            free(l.items);
+            return rl_fail(err, RL_ERR_INVALID, "--shape matches none of the selected ops "
+                                                "(m,n,k: gemm; rows,cols: row ops; count: "
+                                                "copy, triad, fma)");
+        }
+    } else if (req->suite && strcmp(req->suite, "tiny") == 0) {
+        /* Seconds, not minutes: for smoke tests of the whole pipeline. */
+        const uint32_t gemm_mask = precisions_for(req, true);
+        const uint32_t other_mask = precisions_for(req, false);
+        for (int p = 0; p < RL_PREC_COUNT; p++) {
+            if (gemm_mask & (1u << p))
+                push(&l, req, RL_OP_GEMM, (rl_precision)p, (rl_shape){.m = 64, .n = 48, .k = 80});
+            if (!(other_mask & (1u << p)))
+                continue;
+            for (size_t i = 0; i < sizeof row_ops / sizeof row_ops[0]; i++)
+                push(&l, req, row_ops[i], (rl_precision)p, (rl_shape){.rows = 67, .cols = 257});
+            push(&l, req, RL_OP_COPY, (rl_precision)p, (rl_shape){.count = 100003});
+            push(&l, req, RL_OP_TRIAD, (rl_precision)p, (rl_shape){.count = 100003});
+            push(&l, req, RL_OP_FMA, (rl_precision)p, (rl_shape){.count = 4096, .iters = 256});
+        }
+        goto done;
+    }
+    const bool quick = !req->shape && (!req->suite || strcmp(req->suite, "quick") == 0);
+    const bool full = !req->shape && req->suite && strcmp(req->suite, "full") == 0;
+    if (req->shape) {
+        /* built above */
+    } else if (quick || full) {
         static const int64_t quick_sizes[] = {256, 512, 1024, 0};
         static const int64_t full_sizes[] = {128, 256, 512, 1024, 2048, 4096, 0};
         const int64_t *sizes = quick ? quick_sizes : full_sizes;
@@ -128,8 +171,10 @@ rl_status rl_suite_build(const rl_suite_request *req, rl_case_spec **cases, size
             add_probes(&l, req, (rl_precision)p, probe_target);
         }
     } else {
-        return rl_fail(err, RL_ERR_INVALID, "unknown suite '%s' (known: quick, full)", req->suite);
+        return rl_fail(err, RL_ERR_INVALID, "unknown suite '%s' (known: quick, full, tiny)",
+                       req->suite);
     }
+done:
     if (l.failed) {
         free(l.items);
         return rl_fail(err, RL_ERR_NOMEM, "out of memory building the suite");
@@ -185,4 +230,50 @@ rl_status rl_parse_op_list(const char *list, uint32_t *mask, rl_err *err)
 rl_status rl_parse_precision_list(const char *list, uint32_t *mask, rl_err *err)
 {
     return parse_list(list, mask, err, parse_precision);
+}
+
+rl_status rl_parse_shape(const char *spec, rl_shape *shape, rl_err *err)
+{
+    static const char *const fields[] = {"m", "n", "k", "rows", "cols", "count", "iters"};
+    int64_t *slots[] = {&shape->m,    &shape->n,     &shape->k,    &shape->rows,
+                        &shape->cols, &shape->count, &shape->iters};
+    char buf[256];
+    memset(shape, 0, sizeof *shape);
+    if (!spec || !*spec || strlen(spec) >= sizeof buf)
+        return rl_fail(err, RL_ERR_INVALID, "--shape: expected m=M,n=N,k=K or rows=R,cols=C or "
+                                            "count=N");
+    strcpy(buf, spec);
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(tok, '=');
+        if (!eq)
+            return rl_fail(err, RL_ERR_INVALID, "--shape: '%s' is not FIELD=VALUE", tok);
+        *eq = '\0';
+        int64_t *slot = NULL;
+        for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+            if (strcmp(tok, fields[i]) == 0)
+                slot = slots[i];
+        if (!slot)
+            return rl_fail(err, RL_ERR_INVALID,
+                           "--shape: unknown field '%s' (known: m, n, k, rows, cols, count, iters)",
+                           tok);
+        char *end;
+        errno = 0;
+        long long v = strtoll(eq + 1, &end, 10);
+        if (end == eq + 1 || *end)
+            return rl_fail(err, RL_ERR_INVALID, "--shape: %s='%s' is not a whole number", tok,
+                           eq + 1);
+        if (errno == ERANGE || v <= 0)
+            return rl_fail(err, RL_ERR_INVALID, "--shape: %s must be a positive integer (got %s)",
+                           tok, eq + 1);
+        *slot = (int64_t)v;
+    }
+    const bool gemm = shape->m || shape->n || shape->k;
+    const bool rows = shape->rows || shape->cols;
+    const bool flat = shape->count || shape->iters;
+    if (gemm + rows + flat != 1 || (gemm && !(shape->m && shape->n && shape->k)) ||
+        (rows && !(shape->rows && shape->cols)) || (flat && !shape->count))
+        return rl_fail(err, RL_ERR_INVALID, "--shape: give exactly one of m=,n=,k= (all three), "
+                                            "rows=,cols= (both) or count=[,iters=]");
+    return RL_OK;
 }

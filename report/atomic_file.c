@@ -1,5 +1,7 @@
 /* Atomic file writes and output folders. */
+#ifndef _DEFAULT_SOURCE
 #define _DEFAULT_SOURCE /* mkstemps */
+#endif
 #include "report/rl_results.h"
 
 #include <errno.h>

@@ -1,0 +1,146 @@
+/* Op accounting against hand-computed values. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "tests/rl_test.h"
+#include <math.h>
+#include <string.h>
+
+#include "model/rl_ops.h"
+
+static void gemm_counts(void **state)
+{
+    (void)state;
+    rl_shape s = {.m = 2, .n = 3, .k = 4};
+    assert_near(rl_op_flops(RL_OP_GEMM, &s), 48.0, 0.0);
+    /* (2*4 + 4*3) inputs + 2*3 output, 4 bytes each */
+    assert_near(rl_op_bytes(RL_OP_GEMM, RL_PREC_FP32, &s), 104.0, 0.0);
+    assert_near(rl_op_bytes(RL_OP_GEMM, RL_PREC_FP64, &s), 208.0, 0.0);
+    /* int8 inputs, int32 output: 20 + 24 */
+    assert_near(rl_op_bytes(RL_OP_GEMM, RL_PREC_INT8, &s), 44.0, 0.0);
+    /* fp8 inputs, bf16 output: 20 + 12 */
+    assert_near(rl_op_bytes(RL_OP_GEMM, RL_PREC_FP8, &s), 32.0, 0.0);
+    /* 512^3 fp16: 2*512^3 / (3*512^2*2) = 512/3 FLOP/B */
+    rl_shape cube = {.m = 512, .n = 512, .k = 512};
+    assert_near(rl_op_intensity(RL_OP_GEMM, RL_PREC_FP16, &cube), 512.0 / 3.0, 1e-9);
+    assert_int_equal(rl_op_reduction_length(RL_OP_GEMM, &s), 4);
+}
+
+static void row_op_counts(void **state)
+{
+    (void)state;
+    rl_shape s = {.rows = 2, .cols = 4};
+    assert_near(rl_op_flops(RL_OP_LAYERNORM, &s), 64.0, 0.0);
+    assert_near(rl_op_bytes(RL_OP_LAYERNORM, RL_PREC_FP32, &s), 96.0, 0.0);
+    assert_near(rl_op_bytes(RL_OP_SOFTMAX, RL_PREC_FP16, &s), 32.0, 0.0);
+    assert_near(rl_op_flops(RL_OP_SOFTMAX, &s), 40.0, 0.0);
+    /* residual + layernorm: read x, r, gamma, beta; write h, y */
+    assert_near(rl_op_bytes(RL_OP_RESIDUAL_LAYERNORM, RL_PREC_FP32, &s), 160.0, 0.0);
+    assert_near(rl_op_bytes(RL_OP_RESIDUAL_LAYERNORM_UNFUSED, RL_PREC_FP32, &s), 192.0,
+                        0.0);
+    assert_near(rl_op_flops(RL_OP_RESIDUAL_LAYERNORM, &s), 72.0, 0.0);
+    /* scale + mask + softmax: 2 vs 6 passes over the matrix */
+    assert_near(rl_op_bytes(RL_OP_SCALE_MASK_SOFTMAX, RL_PREC_FP32, &s), 64.0, 0.0);
+    assert_near(rl_op_bytes(RL_OP_SCALE_MASK_SOFTMAX_UNFUSED, RL_PREC_FP32, &s), 192.0,
+                        0.0);
+    assert_near(rl_op_flops(RL_OP_SCALE_MASK_SOFTMAX, &s), 56.0, 0.0);
+    /* bias + GELU: read x and bias, write y; unfused adds the biased matrix */
+    assert_near(rl_op_bytes(RL_OP_BIAS_GELU, RL_PREC_FP32, &s), 80.0, 0.0);
+    assert_near(rl_op_bytes(RL_OP_BIAS_GELU_UNFUSED, RL_PREC_FP32, &s), 144.0, 0.0);
+    assert_near(rl_op_flops(RL_OP_BIAS_GELU, &s), 80.0, 0.0);
+    /* fused and unfused do the same arithmetic */
+    assert_near(rl_op_flops(RL_OP_BIAS_GELU_UNFUSED, &s), 80.0, 0.0);
+    assert_int_equal(rl_op_fused_partner(RL_OP_BIAS_GELU_UNFUSED), RL_OP_BIAS_GELU);
+    assert_true(rl_op_is_unfused(RL_OP_SCALE_MASK_SOFTMAX_UNFUSED));
+    assert_false(rl_op_is_unfused(RL_OP_SOFTMAX));
+}
+
+static void probe_counts(void **state)
+{
+    (void)state;
+    rl_shape s = {.count = 10, .iters = 100};
+    assert_near(rl_op_bytes(RL_OP_COPY, RL_PREC_FP64, &s), 160.0, 0.0);
+    assert_near(rl_op_flops(RL_OP_COPY, &s), 0.0, 0.0);
+    assert_near(rl_op_bytes(RL_OP_TRIAD, RL_PREC_FP32, &s), 120.0, 0.0);
+    assert_near(rl_op_flops(RL_OP_TRIAD, &s), 20.0, 0.0);
+    assert_near(rl_op_flops(RL_OP_FMA, &s), 2000.0, 0.0);
+    assert_near(rl_op_intensity(RL_OP_COPY, RL_PREC_FP32, &s), 0.0, 0.0);
+}
+
+static void signature_matches_bytes(void **state)
+{
+    (void)state;
+    /* For fused ops the minimum traffic is exactly the signature's inputs
+     * and outputs: the two places must agree. */
+    const rl_op fused[] = {RL_OP_GEMM, RL_OP_LAYERNORM, RL_OP_SOFTMAX, RL_OP_RESIDUAL_LAYERNORM,
+                           RL_OP_SCALE_MASK_SOFTMAX, RL_OP_BIAS_GELU, RL_OP_COPY, RL_OP_TRIAD};
+    rl_shape s = {.m = 7, .n = 5, .k = 3, .rows = 6, .cols = 9, .count = 11, .iters = 2};
+    for (size_t i = 0; i < sizeof fused / sizeof fused[0]; i++) {
+        rl_op_signature sig;
+        assert_int_equal(rl_op_signature_of(fused[i], RL_PREC_FP32, &s, &sig, NULL), RL_OK);
+        double bytes = 0;
+        for (int t = 0; t < sig.count; t++) {
+            assert_int_not_equal(sig.tensors[t].role, RL_TENSOR_SCRATCH);
+            bytes += (double)sig.tensors[t].elems * rl_dtype_size(sig.tensors[t].dtype);
+        }
+        assert_near(bytes, rl_op_bytes(fused[i], RL_PREC_FP32, &s), 0.0);
+    }
+}
+
+static void names_round_trip(void **state)
+{
+    (void)state;
+    for (int i = 0; i < RL_OP_COUNT; i++) {
+        rl_op op;
+        assert_int_equal(rl_op_parse(rl_op_name((rl_op)i), &op, NULL), RL_OK);
+        assert_int_equal(op, i);
+    }
+    for (int i = 0; i < RL_PREC_COUNT; i++) {
+        rl_precision p;
+        assert_int_equal(rl_precision_parse(rl_precision_name((rl_precision)i), &p, NULL), RL_OK);
+        assert_int_equal(p, i);
+    }
+    rl_op op;
+    rl_err err;
+    assert_int_equal(rl_op_parse("matmul", &op, &err), RL_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "matmul"));
+    rl_precision p;
+    assert_int_equal(rl_precision_parse("fp12", &p, &err), RL_ERR_INVALID);
+}
+
+static void bad_shapes(void **state)
+{
+    (void)state;
+    rl_err err;
+    rl_shape zero = {.m = 0, .n = 4, .k = 4};
+    assert_int_equal(rl_shape_validate(RL_OP_GEMM, RL_PREC_FP32, &zero, &err), RL_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "m must be"));
+    rl_shape negative = {.rows = -3, .cols = 4};
+    assert_int_equal(rl_shape_validate(RL_OP_SOFTMAX, RL_PREC_FP32, &negative, &err),
+                     RL_ERR_INVALID);
+    /* 2^40 x 2^40 elements overflows 64 bits */
+    rl_shape huge = {.m = 1ll << 40, .n = 4, .k = 1ll << 40};
+    assert_int_equal(rl_shape_validate(RL_OP_GEMM, RL_PREC_FP32, &huge, &err), RL_ERR_INVALID);
+    /* 2^31 x 2^31 fits in int64 elements but not in bytes of size_t */
+    rl_shape big = {.rows = 1ll << 31, .cols = 1ll << 31};
+    assert_int_equal(rl_shape_validate(RL_OP_LAYERNORM, RL_PREC_FP64, &big, &err),
+                     RL_ERR_INVALID);
+    rl_shape ok = {.rows = 3, .cols = 5};
+    assert_int_equal(rl_shape_validate(RL_OP_LAYERNORM, RL_PREC_FP32, &ok, &err), RL_OK);
+    rl_shape fma_no_iters = {.count = 5};
+    assert_int_equal(rl_shape_validate(RL_OP_FMA, RL_PREC_FP32, &fma_no_iters, &err),
+                     RL_ERR_INVALID);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(gemm_counts),      cmocka_unit_test(row_op_counts),
+        cmocka_unit_test(probe_counts),     cmocka_unit_test(signature_matches_bytes),
+        cmocka_unit_test(names_round_trip), cmocka_unit_test(bad_shapes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,201 @@
+/* results.json round trip through cJSON, CSV, atomic writes, bad input. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "tests/rl_test.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "report/rl_results.h"
+
+static void make_results(rl_results *r)
+{
+    rl_results_init(r);
+    snprintf(r->info.tool_version, sizeof r->info.tool_version, "0.1.0");
+    snprintf(r->info.host, sizeof r->info.host, "node-a");
+    snprintf(r->info.device, sizeof r->info.device, "cpu");
+    snprintf(r->info.suite, sizeof r->info.suite, "tiny");
+    snprintf(r->info.cpu.model, sizeof r->info.cpu.model, "Test CPU \"quoted\"");
+    r->info.cpu.cores = 2;
+    r->info.seed = 18446744073709551557ull; /* beyond double's exact range */
+    r->info.env_count = 1;
+    snprintf(r->info.env[0], sizeof r->info.env[0], "OPENBLAS_CORETYPE=Haswell");
+    rl_case_result c = {0};
+    snprintf(c.name, sizeof c.name, "gemm/fp32/m=64,n=48,k=80");
+    c.op = RL_OP_GEMM;
+    c.precision = RL_PREC_FP32;
+    c.shape = (rl_shape){.m = 64, .n = 48, .k = 80};
+    c.flops = rl_op_flops(c.op, &c.shape);
+    c.bytes = rl_op_bytes(c.op, c.precision, &c.shape);
+    c.intensity = c.flops / c.bytes;
+    c.time_s = (rl_stats){.count = 25, .median = 1.5e-5, .p10 = 1.4e-5, .p90 = 1.9e-5,
+                          .min = 1.3e-5, .max = 2.2e-5, .cv = 0.07};
+    c.flop_per_s = c.flops / c.time_s.median;
+    c.byte_per_s = c.bytes / c.time_s.median;
+    c.validation = (rl_validation){.checked = true, .passed = true, .max_rel_err = 3e-7,
+                                   .tolerance = 4e-6, .checked_units = 3072, .total_units = 3072};
+    snprintf(c.cache, sizeof c.cache, "flushed before each sample");
+    snprintf(c.backend, sizeof c.backend, "cpu");
+    assert_int_equal(rl_results_append(r, &c, NULL), RL_OK);
+    rl_case_result f = c;
+    snprintf(f.name, sizeof f.name, "softmax/fp32/rows=3,cols=5");
+    f.op = RL_OP_SOFTMAX;
+    f.shape = (rl_shape){.rows = 3, .cols = 5};
+    f.outcome = RL_CASE_VALIDATION_FAILED;
+    f.validation.passed = false;
+    snprintf(f.message, sizeof f.message, "max relative error 0.5 exceeds tolerance 1e-6");
+    assert_int_equal(rl_results_append(r, &f, NULL), RL_OK);
+}
+
+static char *temp_dir(void)
+{
+    char *dir = strdup("/tmp/rooflab-test-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    return dir;
+}
+
+static void json_round_trip(void **state)
+{
+    (void)state;
+    rl_results r, back;
+    make_results(&r);
+    r.complete = true;
+    char *dir = temp_dir();
+    char path[512];
+    snprintf(path, sizeof path, "%s/results.json", dir);
+    assert_int_equal(rl_results_write_json(&r, path, NULL), RL_OK);
+    rl_err err;
+    assert_int_equal(rl_results_read_json(path, &back, &err), RL_OK);
+    assert_true(back.complete);
+    assert_string_equal(back.info.host, "node-a");
+    assert_string_equal(back.info.cpu.model, "Test CPU \"quoted\"");
+    assert_true(back.info.seed == r.info.seed);
+    assert_int_equal(back.count, 2);
+    const rl_case_result *a = &back.cases[0], *b = &r.cases[0];
+    assert_string_equal(a->name, b->name);
+    assert_int_equal(a->op, RL_OP_GEMM);
+    assert_int_equal(a->shape.k, 80);
+    assert_near(a->flops, b->flops, 0.0);
+    assert_near(a->time_s.median, b->time_s.median, 0.0);
+    assert_near(a->time_s.p90, b->time_s.p90, 0.0);
+    assert_int_equal(a->time_s.count, 25);
+    assert_near(a->flop_per_s, b->flop_per_s, b->flop_per_s * 1e-15);
+    assert_true(a->validation.passed);
+    assert_int_equal(back.cases[1].outcome, RL_CASE_VALIDATION_FAILED);
+    assert_false(back.cases[1].validation.passed);
+    /* a failed case is never timed */
+    assert_near(back.cases[1].time_s.median, 0.0, 0.0);
+    rl_results_free(&back);
+
+    /* partial status survives too */
+    r.complete = false;
+    assert_int_equal(rl_results_write_json(&r, path, NULL), RL_OK);
+    assert_int_equal(rl_results_read_json(path, &back, NULL), RL_OK);
+    assert_false(back.complete);
+    rl_results_free(&back);
+    rl_results_free(&r);
+    unlink(path);
+    rmdir(dir);
+    free(dir);
+}
+
+static void csv_rows(void **state)
+{
+    (void)state;
+    rl_results r;
+    make_results(&r);
+    char *dir = temp_dir();
+    char path[512];
+    snprintf(path, sizeof path, "%s/results.csv", dir);
+    assert_int_equal(rl_results_write_csv(&r, path, NULL), RL_OK);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char line[4096];
+    int lines = 0;
+    assert_non_null(fgets(line, sizeof line, f));
+    assert_non_null(strstr(line, "name,op,precision"));
+    assert_non_null(strstr(line, "time_median_s"));
+    lines++;
+    assert_non_null(fgets(line, sizeof line, f));
+    assert_non_null(strstr(line, "\"gemm/fp32/m=64,n=48,k=80\",gemm,fp32,64,48,80"));
+    lines++;
+    assert_non_null(fgets(line, sizeof line, f));
+    assert_non_null(strstr(line, "failed_validation"));
+    lines++;
+    assert_null(fgets(line, sizeof line, f));
+    assert_int_equal(lines, 3);
+    fclose(f);
+    unlink(path);
+    rmdir(dir);
+    free(dir);
+    rl_results_free(&r);
+}
+
+static void malformed_json(void **state)
+{
+    (void)state;
+    rl_results r;
+    rl_err err;
+    assert_int_equal(rl_results_parse_json("{\"schema\": \"rooflab.results/1\", \"cases\": [", &r,
+                                           &err),
+                     RL_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "malformed"));
+    assert_int_equal(rl_results_parse_json("{\"schema\": \"other/2\", \"cases\": []}", &r, &err),
+                     RL_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "schema"));
+    assert_int_equal(rl_results_parse_json("{\"schema\": \"rooflab.results/1\", \"cases\": "
+                                           "[{\"op\": \"matmul\", \"precision\": \"fp32\"}]}",
+                                           &r, &err),
+                     RL_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "matmul"));
+    assert_int_equal(rl_results_read_json("/nonexistent/results.json", &r, &err), RL_ERR_IO);
+}
+
+static void unwritable_places(void **state)
+{
+    (void)state;
+    rl_err err;
+    /* a folder under a regular file cannot be created, even by root */
+    assert_int_equal(rl_make_output_dir("/dev/null/results", &err), RL_ERR_IO);
+    assert_non_null(strstr(err.msg, "/dev/null"));
+    assert_int_equal(rl_write_file_atomic("/nonexistent-dir/x.json", "{}", 2, &err), RL_ERR_IO);
+    char *dir = temp_dir();
+    char nested[512];
+    snprintf(nested, sizeof nested, "%s/a/b/c", dir);
+    assert_int_equal(rl_make_output_dir(nested, &err), RL_OK);
+    char file[600];
+    snprintf(file, sizeof file, "%s/out.txt", nested);
+    assert_int_equal(rl_write_file_atomic(file, "hello\n", 6, &err), RL_OK);
+    FILE *f = fopen(file, "r");
+    char buf[16] = {0};
+    assert_non_null(f);
+    assert_non_null(fgets(buf, sizeof buf, f));
+    fclose(f);
+    assert_string_equal(buf, "hello\n");
+    unlink(file);
+    char p[600];
+    snprintf(p, sizeof p, "%s/a/b/c", dir);
+    rmdir(p);
+    snprintf(p, sizeof p, "%s/a/b", dir);
+    rmdir(p);
+    snprintf(p, sizeof p, "%s/a", dir);
+    rmdir(p);
+    rmdir(dir);
+    free(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(json_round_trip),
+        cmocka_unit_test(csv_rows),
+        cmocka_unit_test(malformed_json),
+        cmocka_unit_test(unwritable_places),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
