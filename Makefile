@@ -1,0 +1,36 @@
+# rooflab: the two commands of the README, and their pieces.
+#   make run   install what is missing, build, run the default suite on the best device here
+#   make test  install what is missing, build, run the tests (and again under ASan + UBSan)
+
+DEBIAN_PACKAGES := cmake ninja-build pkg-config gcc g++ python3 \
+                   libopenblas-dev libhwloc-dev libbenchmark-dev libcmocka-dev libcjson-dev
+PRESET ?= default
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+RUN_ARGS ?=
+
+.PHONY: run test deps build build-sanitize test-default test-sanitize clean
+
+run: deps build
+	./build/rooflab run $(RUN_ARGS)
+
+test: deps test-default test-sanitize
+
+deps:
+	@./scripts/install-deps.sh $(DEBIAN_PACKAGES)
+
+build:
+	cmake --preset $(PRESET)
+	cmake --build --preset $(PRESET) -j $(JOBS)
+
+build-sanitize:
+	cmake --preset sanitize
+	cmake --build --preset sanitize -j $(JOBS)
+
+test-default: build
+	ctest --preset $(PRESET) -j 1
+
+test-sanitize: build-sanitize
+	ctest --preset sanitize -j 1
+
+clean:
+	rm -rf build build-cpu build-sanitize

@@ -1,0 +1,115 @@
+/* Suites: what they contain, and that memory-bound cases reach well past
+ * the last-level cache. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness/rl_suite.h"
+#include "tests/rl_test.h"
+
+static const uint32_t cpu_gemm = (1u << RL_PREC_FP32) | (1u << RL_PREC_FP64);
+static const uint32_t cpu_other = 1u << RL_PREC_FP32;
+
+static void quick_reaches_past_cache(void **state)
+{
+    (void)state;
+    const uint64_t cache = 32ull << 20;
+    rl_suite_request req = {.suite = "quick", .cache_bytes = cache, .threads = 2,
+                            .default_gemm_precisions = cpu_gemm,
+                            .default_other_precisions = cpu_other};
+    rl_case_spec *cases;
+    size_t n;
+    assert_int_equal(rl_suite_build(&req, &cases, &n, NULL), RL_OK);
+    int gemm_fp32 = 0, gemm_fp64 = 0;
+    uint32_t ops = 0;
+    for (size_t i = 0; i < n; i++) {
+        const rl_case_spec *c = &cases[i];
+        ops |= 1u << c->op;
+        const double bytes = rl_op_bytes(c->op, c->precision, &c->shape);
+        if (c->op == RL_OP_GEMM) {
+            gemm_fp32 += c->precision == RL_PREC_FP32;
+            gemm_fp64 += c->precision == RL_PREC_FP64;
+        } else if (c->op == RL_OP_COPY || c->op == RL_OP_TRIAD) {
+            assert_true(bytes >= 7.9 * (double)cache);
+        } else if (c->op != RL_OP_FMA) {
+            assert_true(bytes >= 4.0 * (double)cache);
+        }
+        assert_int_equal(rl_shape_validate(c->op, c->precision, &c->shape, NULL), RL_OK);
+    }
+    assert_true(gemm_fp32 >= 3);
+    assert_true(gemm_fp64 >= 3);
+    assert_int_equal(ops, (1u << RL_OP_COUNT) - 1); /* every op */
+    free(cases);
+}
+
+static void filters_apply(void **state)
+{
+    (void)state;
+    rl_suite_request req = {.suite = "full", .cache_bytes = 1 << 20,
+                            .default_gemm_precisions = cpu_gemm,
+                            .default_other_precisions = cpu_other};
+    assert_int_equal(rl_parse_op_list("softmax,copy", &req.op_mask, NULL), RL_OK);
+    assert_int_equal(rl_parse_precision_list("fp64", &req.precision_mask, NULL), RL_OK);
+    rl_case_spec *cases;
+    size_t n;
+    assert_int_equal(rl_suite_build(&req, &cases, &n, NULL), RL_OK);
+    assert_true(n >= 2);
+    for (size_t i = 0; i < n; i++) {
+        assert_true(cases[i].op == RL_OP_SOFTMAX || cases[i].op == RL_OP_COPY);
+        assert_int_equal(cases[i].precision, RL_PREC_FP64);
+    }
+    free(cases);
+    rl_err err;
+    assert_int_equal(rl_parse_op_list("softmax,,matmul", &req.op_mask, &err), RL_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "matmul"));
+    req.suite = "enormous";
+    req.op_mask = 0;
+    assert_int_equal(rl_suite_build(&req, &cases, &n, &err), RL_ERR_INVALID);
+}
+
+static void shapes_parse(void **state)
+{
+    (void)state;
+    rl_shape s;
+    rl_err err;
+    assert_int_equal(rl_parse_shape("m=3,n=5,k=7", &s, &err), RL_OK);
+    assert_int_equal(s.m, 3);
+    assert_int_equal(s.k, 7);
+    assert_int_equal(rl_parse_shape("rows=2,cols=4097", &s, &err), RL_OK);
+    assert_int_equal(s.cols, 4097);
+    assert_int_equal(rl_parse_shape("count=100,iters=8", &s, &err), RL_OK);
+    assert_int_equal(rl_parse_shape("m=3,n=5", &s, &err), RL_ERR_INVALID);
+    assert_int_equal(rl_parse_shape("m=3,n=5,k=7,rows=2", &s, &err), RL_ERR_INVALID);
+    assert_int_equal(rl_parse_shape("rows=0,cols=4", &s, &err), RL_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "positive"));
+    assert_int_equal(rl_parse_shape("rows=1e3,cols=4", &s, &err), RL_ERR_INVALID);
+    assert_int_equal(rl_parse_shape("depth=3", &s, &err), RL_ERR_INVALID);
+    assert_int_equal(rl_parse_shape("rows=99999999999999999999,cols=4", &s, &err),
+                     RL_ERR_INVALID);
+
+    /* one shape, every op of its kind at the default precisions */
+    rl_shape rows = {.rows = 8, .cols = 16};
+    rl_suite_request req = {.shape = &rows, .default_gemm_precisions = cpu_gemm,
+                            .default_other_precisions = cpu_other};
+    rl_case_spec *cases;
+    size_t n;
+    assert_int_equal(rl_suite_build(&req, &cases, &n, NULL), RL_OK);
+    assert_int_equal(n, 8); /* the eight row ops at fp32 */
+    free(cases);
+    req.op_mask = 1u << RL_OP_GEMM;
+    assert_int_equal(rl_suite_build(&req, &cases, &n, &err), RL_ERR_INVALID);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(quick_reaches_past_cache),
+        cmocka_unit_test(filters_apply),
+        cmocka_unit_test(shapes_parse),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
