@@ -100,6 +100,30 @@ static void add_cpu(cJSON *parent, const rl_cpu_info *cpu)
         cJSON_AddStringToObject(o, "warnings", cpu->warnings);
 }
 
+static void add_roof_set(cJSON *parent, const char *key, const rl_roof_set *set)
+{
+    cJSON *o = cJSON_AddObjectToObject(parent, key);
+    cJSON *mem = cJSON_AddArrayToObject(o, "memory");
+    for (int i = 0; i < set->memory_count; i++) {
+        cJSON *m = cJSON_CreateObject();
+        cJSON_AddStringToObject(m, "level", set->memory[i].name);
+        cJSON_AddNumberToObject(m, "byte_per_s", set->memory[i].value);
+        if (set->memory[i].source[0])
+            cJSON_AddStringToObject(m, "source", set->memory[i].source);
+        cJSON_AddItemToArray(mem, m);
+    }
+    cJSON *comp = cJSON_AddArrayToObject(o, "compute");
+    for (int i = 0; i < set->compute_count; i++) {
+        cJSON *c = cJSON_CreateObject();
+        cJSON_AddStringToObject(c, "precision", set->compute[i].name);
+        cJSON_AddStringToObject(c, "unit", set->compute[i].unit);
+        cJSON_AddNumberToObject(c, "flop_per_s", set->compute[i].value);
+        if (set->compute[i].source[0])
+            cJSON_AddStringToObject(c, "source", set->compute[i].source);
+        cJSON_AddItemToArray(comp, c);
+    }
+}
+
 char *rl_results_to_json(const rl_results *r)
 {
     const rl_run_info *in = &r->info;
@@ -140,6 +164,9 @@ char *rl_results_to_json(const rl_results *r)
             if (item->string)
                 cJSON_AddItemToObject(root, item->string, cJSON_Duplicate(item, 1));
     }
+    cJSON *ceilings = cJSON_AddObjectToObject(root, "ceilings");
+    add_roof_set(ceilings, "datasheet", &r->ceilings.datasheet);
+    add_roof_set(ceilings, "measured", &r->ceilings.measured);
     cJSON *cases = cJSON_AddArrayToObject(root, "cases");
     for (size_t i = 0; i < r->count; i++)
         add_case(cases, &r->cases[i]);
@@ -249,6 +276,30 @@ static rl_status read_case(const cJSON *o, size_t index, rl_case_result *c, rl_e
     return RL_OK;
 }
 
+static void read_roof_set(const cJSON *o, rl_roof_set *set)
+{
+    const cJSON *item;
+    cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(o, "memory"))
+    {
+        if (set->memory_count == RL_MAX_ROOFS)
+            break;
+        rl_roof *roof = &set->memory[set->memory_count++];
+        str(item, "level", roof->name, sizeof roof->name);
+        str(item, "source", roof->source, sizeof roof->source);
+        roof->value = num(item, "byte_per_s", 0);
+    }
+    cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(o, "compute"))
+    {
+        if (set->compute_count == RL_MAX_ROOFS)
+            break;
+        rl_roof *roof = &set->compute[set->compute_count++];
+        str(item, "precision", roof->name, sizeof roof->name);
+        str(item, "unit", roof->unit, sizeof roof->unit);
+        str(item, "source", roof->source, sizeof roof->source);
+        roof->value = num(item, "flop_per_s", 0);
+    }
+}
+
 rl_status rl_results_parse_json(const char *text, rl_results *r, rl_err *err)
 {
     rl_results_init(r);
@@ -292,6 +343,9 @@ rl_status rl_results_parse_json(const char *text, rl_results *r, rl_err *err)
     str(blas, "config", in->blas_config, sizeof in->blas_config);
     str(blas, "corename", in->blas_corename, sizeof in->blas_corename);
     in->blas_threads = (int)num(blas, "threads", 0);
+    const cJSON *ceilings = cJSON_GetObjectItemCaseSensitive(root, "ceilings");
+    read_roof_set(cJSON_GetObjectItemCaseSensitive(ceilings, "datasheet"), &r->ceilings.datasheet);
+    read_roof_set(cJSON_GetObjectItemCaseSensitive(ceilings, "measured"), &r->ceilings.measured);
     const cJSON *status = cJSON_GetObjectItemCaseSensitive(root, "status");
     r->complete = cJSON_IsString(status) && strcmp(status->valuestring, "complete") == 0;
     size_t index = 0;

@@ -63,6 +63,29 @@ typedef struct rl_case_result {
     rl_prediction predicted;
 } rl_case_result;
 
+/* One roof of the roofline: a memory level's bandwidth or a compute unit's
+ * peak at one precision. */
+typedef struct rl_roof {
+    char name[24];   /* memory: "L1", "L2", "L3", "DRAM", "HBM"; compute: "fp32" */
+    char unit[16];   /* compute only: "simd", "tensor", "blas" */
+    double value;    /* byte_per_s (memory) or flop_per_s (compute) */
+    char source[128]; /* where the number comes from */
+} rl_roof;
+
+#define RL_MAX_ROOFS 16
+
+typedef struct rl_roof_set {
+    int memory_count, compute_count;
+    rl_roof memory[RL_MAX_ROOFS];
+    rl_roof compute[RL_MAX_ROOFS];
+} rl_roof_set;
+
+/* "ceilings": {"datasheet": {...}, "measured": {...}} in results.json. */
+typedef struct rl_ceilings {
+    rl_roof_set datasheet;
+    rl_roof_set measured;
+} rl_ceilings;
+
 #define RL_MAX_ENV 48
 
 typedef struct rl_run_info {
@@ -88,6 +111,7 @@ typedef struct rl_results {
     rl_case_result *cases;
     size_t count, capacity;
     bool complete; /* false: "partial" (interrupted or still running) */
+    rl_ceilings ceilings;
     /* Optional: a cJSON object whose members are added to the top level of
      * results.json (device profile, ceilings); owned by the caller. */
     void *extra_json;

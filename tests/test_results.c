@@ -50,6 +50,14 @@ static void make_results(rl_results *r)
     f.validation.passed = false;
     snprintf(f.message, sizeof f.message, "max relative error 0.5 exceeds tolerance 1e-6");
     assert_int_equal(rl_results_append(r, &f, NULL), RL_OK);
+    rl_roof_set *m = &r->ceilings.measured;
+    m->memory_count = 1;
+    snprintf(m->memory[0].name, sizeof m->memory[0].name, "DRAM");
+    m->memory[0].value = 21.5e9;
+    m->compute_count = 1;
+    snprintf(m->compute[0].name, sizeof m->compute[0].name, "fp32");
+    snprintf(m->compute[0].unit, sizeof m->compute[0].unit, "simd");
+    m->compute[0].value = 190e9;
 }
 
 static char *temp_dir(void)
@@ -86,6 +94,11 @@ static void json_round_trip(void **state)
     assert_int_equal(a->time_s.count, 25);
     assert_near(a->flop_per_s, b->flop_per_s, b->flop_per_s * 1e-15);
     assert_true(a->validation.passed);
+    assert_int_equal(back.ceilings.measured.memory_count, 1);
+    assert_string_equal(back.ceilings.measured.memory[0].name, "DRAM");
+    assert_near(back.ceilings.measured.memory[0].value, 21.5e9, 0.0);
+    assert_string_equal(back.ceilings.measured.compute[0].unit, "simd");
+    assert_int_equal(back.ceilings.datasheet.compute_count, 0);
     assert_int_equal(back.cases[1].outcome, RL_CASE_VALIDATION_FAILED);
     assert_false(back.cases[1].validation.passed);
     /* a failed case is never timed */
