@@ -336,6 +336,12 @@ enum {
     GELU_FLOP_PER_ELEM = 9,
 };
 
+/* Passes of copy/triad over their arrays (iters; 0 means one). */
+static double stream_passes(const rl_shape *s)
+{
+    return s->iters > 1 ? (double)s->iters : 1.0;
+}
+
 double rl_op_flops(rl_op op, const rl_shape *s)
 {
     const double mat = (double)s->rows * (double)s->cols;
@@ -352,7 +358,7 @@ double rl_op_flops(rl_op op, const rl_shape *s)
     case RL_OP_BIAS_GELU:
     case RL_OP_BIAS_GELU_UNFUSED: return (1 + GELU_FLOP_PER_ELEM) * mat;
     case RL_OP_COPY: return 0.0;
-    case RL_OP_TRIAD: return 2.0 * (double)s->count;
+    case RL_OP_TRIAD: return 2.0 * (double)s->count * stream_passes(s);
     case RL_OP_FMA: return 2.0 * (double)s->count * (double)s->iters;
     default: return 0.0;
     }
@@ -383,8 +389,8 @@ double rl_op_bytes(rl_op op, rl_precision p, const rl_shape *s)
     case RL_OP_BIAS_GELU: return (2.0 * mat + row) * e_in;
     /* bias_add: x, bias -> biased; gelu: biased -> y */
     case RL_OP_BIAS_GELU_UNFUSED: return (4.0 * mat + row) * e_in;
-    case RL_OP_COPY: return 2.0 * (double)s->count * e_in;
-    case RL_OP_TRIAD: return 3.0 * (double)s->count * e_in;
+    case RL_OP_COPY: return 2.0 * (double)s->count * e_in * stream_passes(s);
+    case RL_OP_TRIAD: return 3.0 * (double)s->count * e_in * stream_passes(s);
     case RL_OP_FMA: return 2.0 * (double)s->count * e_in;
     default: return 0.0;
     }
@@ -416,7 +422,7 @@ void rl_shape_format(rl_op op, const rl_shape *s, char *buf, size_t len)
                  (long long)s->k);
     else if (rl_op_is_rowwise(op))
         snprintf(buf, len, "rows=%lld,cols=%lld", (long long)s->rows, (long long)s->cols);
-    else if (op == RL_OP_FMA)
+    else if (op == RL_OP_FMA || s->iters > 1)
         snprintf(buf, len, "count=%lld,iters=%lld", (long long)s->count, (long long)s->iters);
     else
         snprintf(buf, len, "count=%lld", (long long)s->count);

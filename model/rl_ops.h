@@ -59,7 +59,9 @@ typedef enum rl_op {
 /* A case's shape. Only the fields an op uses are meaningful:
  *   gemm:               C[m x n] = A[m x k] . B[k x n] (row-major)
  *   row ops:            rows x cols, one reduction per row
- *   copy, triad:        count elements per array
+ *   copy, triad:        count elements per array; iters passes over them
+ *                       (0 or 1: one pass; more keep a cache-sized working
+ *                       set hot for the ceilings' working-set sweep)
  *   fma:                count elements, iters dependent FMAs per element */
 typedef struct rl_shape {
     int64_t m, n, k;

@@ -62,12 +62,16 @@ static void probe_counts(void **state)
 {
     (void)state;
     rl_shape s = {.count = 10, .iters = 100};
-    assert_near(rl_op_bytes(RL_OP_COPY, RL_PREC_FP64, &s), 160.0, 0.0);
+    assert_near(rl_op_bytes(RL_OP_COPY, RL_PREC_FP64, &s), 160.0 * 100, 0.0);
     assert_near(rl_op_flops(RL_OP_COPY, &s), 0.0, 0.0);
-    assert_near(rl_op_bytes(RL_OP_TRIAD, RL_PREC_FP32, &s), 120.0, 0.0);
-    assert_near(rl_op_flops(RL_OP_TRIAD, &s), 20.0, 0.0);
+    assert_near(rl_op_flops(RL_OP_TRIAD, &s), 2000.0, 0.0);
     assert_near(rl_op_flops(RL_OP_FMA, &s), 2000.0, 0.0);
     assert_near(rl_op_intensity(RL_OP_COPY, RL_PREC_FP32, &s), 0.0, 0.0);
+    /* copy and triad with iters make that many passes */
+    assert_near(rl_op_bytes(RL_OP_TRIAD, RL_PREC_FP32, &s), 120.0 * 100, 0.0);
+    rl_shape one_pass = {.count = 10};
+    assert_near(rl_op_bytes(RL_OP_TRIAD, RL_PREC_FP32, &one_pass), 120.0, 0.0);
+    assert_near(rl_op_bytes(RL_OP_COPY, RL_PREC_FP64, &one_pass), 160.0, 0.0);
 }
 
 static void signature_matches_bytes(void **state)
@@ -77,7 +81,7 @@ static void signature_matches_bytes(void **state)
      * and outputs: the two places must agree. */
     const rl_op fused[] = {RL_OP_GEMM, RL_OP_LAYERNORM, RL_OP_SOFTMAX, RL_OP_RESIDUAL_LAYERNORM,
                            RL_OP_SCALE_MASK_SOFTMAX, RL_OP_BIAS_GELU, RL_OP_COPY, RL_OP_TRIAD};
-    rl_shape s = {.m = 7, .n = 5, .k = 3, .rows = 6, .cols = 9, .count = 11, .iters = 2};
+    rl_shape s = {.m = 7, .n = 5, .k = 3, .rows = 6, .cols = 9, .count = 11};
     for (size_t i = 0; i < sizeof fused / sizeof fused[0]; i++) {
         rl_op_signature sig;
         assert_int_equal(rl_op_signature_of(fused[i], RL_PREC_FP32, &s, &sig, NULL), RL_OK);
