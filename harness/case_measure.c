@@ -96,6 +96,10 @@ rl_status rl_case_execute(rl_backend *be, const rl_case_spec *spec,
         return RL_OK;
     }
     run.stop = stop;
+    if (ms->hot && run.flush) {
+        run.flush = false;
+        snprintf(run.cache, sizeof run.cache, "not flushed: hot, the working set stays in cache");
+    }
     snprintf(res->cache, sizeof res->cache, "%s", run.cache);
 
     s = rl_case_validate(&run, seed, &res->validation, &err);

@@ -11,5 +11,6 @@ int rl_cli_version(int argc, char **argv);
 int rl_cli_devices(int argc, char **argv);
 int rl_cli_predict(int argc, char **argv);
 int rl_cli_fit(int argc, char **argv);
+int rl_cli_ceilings(int argc, char **argv);
 
 #endif

@@ -27,6 +27,7 @@ typedef struct rl_measure_settings {
     long max_iterations;      /* per repetition, without cache flushing */
     long max_flushed_iterations; /* per repetition, with a flush before each */
     double warmup_s;          /* at least this long and 3 calls of warm-up */
+    bool hot;                 /* never flush: measure the cache the data sits in */
 } rl_measure_settings;
 
 /* A prepared case: device buffers filled and, once measured, its samples. */

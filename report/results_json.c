@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "report/rl_results.h"
+#include "report/roof_json.h"
 
 /* ---- writing ------------------------------------------------------------ */
 
@@ -100,7 +101,7 @@ static void add_cpu(cJSON *parent, const rl_cpu_info *cpu)
         cJSON_AddStringToObject(o, "warnings", cpu->warnings);
 }
 
-static void add_roof_set(cJSON *parent, const char *key, const rl_roof_set *set)
+void rl_roof_set_add_json(cJSON *parent, const char *key, const rl_roof_set *set)
 {
     cJSON *o = cJSON_AddObjectToObject(parent, key);
     cJSON *mem = cJSON_AddArrayToObject(o, "memory");
@@ -165,8 +166,8 @@ char *rl_results_to_json(const rl_results *r)
                 cJSON_AddItemToObject(root, item->string, cJSON_Duplicate(item, 1));
     }
     cJSON *ceilings = cJSON_AddObjectToObject(root, "ceilings");
-    add_roof_set(ceilings, "datasheet", &r->ceilings.datasheet);
-    add_roof_set(ceilings, "measured", &r->ceilings.measured);
+    rl_roof_set_add_json(ceilings, "datasheet", &r->ceilings.datasheet);
+    rl_roof_set_add_json(ceilings, "measured", &r->ceilings.measured);
     cJSON *cases = cJSON_AddArrayToObject(root, "cases");
     for (size_t i = 0; i < r->count; i++)
         add_case(cases, &r->cases[i]);
@@ -276,7 +277,7 @@ static rl_status read_case(const cJSON *o, size_t index, rl_case_result *c, rl_e
     return RL_OK;
 }
 
-static void read_roof_set(const cJSON *o, rl_roof_set *set)
+void rl_roof_set_read_json(const cJSON *o, rl_roof_set *set)
 {
     const cJSON *item;
     cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(o, "memory"))
@@ -344,8 +345,8 @@ rl_status rl_results_parse_json(const char *text, rl_results *r, rl_err *err)
     str(blas, "corename", in->blas_corename, sizeof in->blas_corename);
     in->blas_threads = (int)num(blas, "threads", 0);
     const cJSON *ceilings = cJSON_GetObjectItemCaseSensitive(root, "ceilings");
-    read_roof_set(cJSON_GetObjectItemCaseSensitive(ceilings, "datasheet"), &r->ceilings.datasheet);
-    read_roof_set(cJSON_GetObjectItemCaseSensitive(ceilings, "measured"), &r->ceilings.measured);
+    rl_roof_set_read_json(cJSON_GetObjectItemCaseSensitive(ceilings, "datasheet"), &r->ceilings.datasheet);
+    rl_roof_set_read_json(cJSON_GetObjectItemCaseSensitive(ceilings, "measured"), &r->ceilings.measured);
     const cJSON *status = cJSON_GetObjectItemCaseSensitive(root, "status");
     r->complete = cJSON_IsString(status) && strcmp(status->valuestring, "complete") == 0;
     size_t index = 0;
