@@ -11,6 +11,7 @@
 
 #include "harness/cli.h"
 #include "harness/rl_case.h"
+#include "harness/rl_ceilings.h"
 #include "harness/rl_cli_util.h"
 #include "harness/rl_run_info.h"
 #include "harness/rl_suite.h"
@@ -31,7 +32,7 @@ static void on_sigint(int sig)
 static const char usage[] =
     "usage: rooflab run [--device auto|cpu|cuda:N] [--suite quick|full] [--ops LIST]\n"
     "                   [--precision LIST] [--threads N] [--repetitions N] [--seed N]\n"
-    "                   [--shape SPEC] [--out DIR]\n"
+    "                   [--shape SPEC] [--ceilings] [--out DIR]\n"
     "\n"
     "Validates every case against its float64 reference, then measures it through\n"
     "Google Benchmark and writes DIR/results.json and DIR/results.csv.\n"
@@ -46,6 +47,8 @@ static const char usage[] =
     "  --threads      CPU threads (default: all cores)\n"
     "  --repetitions  Google Benchmark repetitions per case (default 5)\n"
     "  --seed         seed of the random inputs (default: from the clock)\n"
+    "  --ceilings     measure this machine's roofs first (else reuse those stored by\n"
+    "                 `rooflab ceilings` or an earlier `run --ceilings`)\n"
     "  --out          output folder (default results/runs/<date>-<host>-<device>)\n";
 
 typedef struct run_options {
@@ -53,6 +56,7 @@ typedef struct run_options {
     int threads, repetitions;
     uint64_t seed;
     bool seed_given;
+    bool measure_ceilings;
 } run_options;
 
 static int parse_options(int argc, char **argv, run_options *o, rl_err *err)
@@ -62,7 +66,7 @@ static int parse_options(int argc, char **argv, run_options *o, rl_err *err)
         {"ops", required_argument, NULL, 'o'},      {"precision", required_argument, NULL, 'p'},
         {"threads", required_argument, NULL, 't'},  {"repetitions", required_argument, NULL, 'r'},
         {"seed", required_argument, NULL, 'S'},     {"out", required_argument, NULL, 'O'},
-        {"shape", required_argument, NULL, 'x'},
+        {"shape", required_argument, NULL, 'x'},    {"ceilings", no_argument, NULL, 'c'},
         {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
     };
     *o = (run_options){.device = "auto", .suite = "quick", .repetitions = 5};
@@ -78,6 +82,7 @@ static int parse_options(int argc, char **argv, run_options *o, rl_err *err)
         case 'p': o->precisions = optarg; break;
         case 'O': o->out = optarg; break;
         case 'x': o->shape = optarg; break;
+        case 'c': o->measure_ceilings = true; break;
         case 't':
             RL_TRY(rl_cli_parse_i64(optarg, "--threads", 1, 4096, &v, err));
             o->threads = (int)v;
@@ -188,6 +193,43 @@ static size_t keep_supported(rl_backend *be, rl_case_spec *cases, size_t count)
     return kept;
 }
 
+/* The measured roofs: measured now (--ceilings, then stored) or the stored
+ * ones of this host and device, if any. */
+static rl_status attach_ceilings(rl_backend *be, const run_options *o, const rl_run_info *info,
+                                 rl_ceilings *ceilings, const volatile sig_atomic_t *stop,
+                                 rl_err *err)
+{
+    char path[PATH_MAX];
+    rl_ceilings_record rec = {0};
+    if (rl_ceilings_default_path(info->host, info->device, path, sizeof path, err) != RL_OK)
+        return o->measure_ceilings ? RL_ERR_IO : RL_OK;
+    if (o->measure_ceilings) {
+        snprintf(rec.host, sizeof rec.host, "%s", info->host);
+        snprintf(rec.device, sizeof rec.device, "%s", info->device);
+        snprintf(rec.device_description, sizeof rec.device_description, "%s",
+                 info->device_description);
+        snprintf(rec.date, sizeof rec.date, "%s", info->date);
+        rl_ceilings_options opts = {.threads = info->threads, .seed = info->seed, .stop = stop};
+        RL_TRY(rl_ceilings_measure(be, &info->cpu, &opts, &rec, err));
+        RL_TRY(rl_ceilings_save(path, &rec, err));
+        fprintf(stderr, "rooflab run: measured ceilings saved to %s\n", path);
+    } else if (access(path, R_OK) == 0) {
+        rl_err why;
+        if (rl_ceilings_load(path, &rec, &why) != RL_OK) {
+            fprintf(stderr, "rooflab run: ignoring stored ceilings: %s\n", why.msg);
+            return RL_OK;
+        }
+        fprintf(stderr, "rooflab run: using the ceilings measured on %s (%s)\n", rec.date, path);
+    } else {
+        fprintf(stderr, "rooflab run: no measured ceilings for %s on %s yet (rooflab ceilings, "
+                        "or run --ceilings, measures them)\n",
+                info->device, info->host);
+        return RL_OK;
+    }
+    ceilings->measured = rec.measured;
+    return RL_OK;
+}
+
 static rl_status write_results(const rl_results *r, const char *dir, rl_err *err)
 {
     char path[PATH_MAX];
@@ -289,6 +331,10 @@ int rl_cli_run(int argc, char **argv)
         .max_flushed_iterations = 20,
         .warmup_s = 0.02,
     };
+    if (attach_ceilings(&be, &o, info, &results.ceilings, &interrupted, &err) != RL_OK) {
+        code = rl_cli_fail("run", err.msg);
+        goto out;
+    }
     fprintf(stderr, "rooflab run: %zu cases on %s (%s), results in %s\n", count, info->device,
             info->device_description, dir);
     bool any_failed = false;
