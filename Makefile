@@ -4,19 +4,24 @@
 
 DEBIAN_PACKAGES := cmake ninja-build pkg-config gcc g++ python3 \
                    libopenblas-dev libhwloc-dev libbenchmark-dev libcmocka-dev libcjson-dev
+# The report test renders report.html in a real browser.
+TEST_PACKAGES := chromium
 PRESET ?= default
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 RUN_ARGS ?=
 
-.PHONY: run test deps build build-sanitize test-default test-sanitize clean
+.PHONY: run test deps deps-test build build-sanitize test-default test-sanitize clean
 
 run: deps build
 	./build/rooflab run $(RUN_ARGS)
 
-test: deps test-default test-sanitize
+test: deps deps-test test-default test-sanitize
 
 deps:
 	@./scripts/install-deps.sh $(DEBIAN_PACKAGES)
+
+deps-test:
+	@./scripts/install-deps.sh $(TEST_PACKAGES)
 
 build:
 	cmake --preset $(PRESET)
