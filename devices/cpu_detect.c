@@ -125,7 +125,7 @@ rl_status rl_cpu_detect(rl_cpu_info *cpu, rl_err *err)
     hwloc_topology_destroy(topo);
 
     struct utsname uts;
-    snprintf(cpu->arch, sizeof cpu->arch, "%s", uname(&uts) == 0 ? uts.machine : "unknown");
+    snprintf(cpu->arch, sizeof cpu->arch, "%.31s", uname(&uts) == 0 ? uts.machine : "unknown");
     read_isa(cpu);
     return RL_OK;
 }
