@@ -1,0 +1,633 @@
+/* The device catalog: devices/catalog/<id>.json read with cJSON, every number
+ * checked for a source, and turned into roofline machines (rl_machine). */
+#include "devices/rl_catalog.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+/* ---- small helpers ------------------------------------------------------- */
+
+static void copy_str(char *dst, size_t len, const char *src)
+{
+    snprintf(dst, len, "%s", src ? src : "");
+}
+
+static bool ci_contains(const char *hay, const char *needle)
+{
+    if (!hay || !needle || !*needle)
+        return false;
+    const size_t n = strlen(needle);
+    for (const char *h = hay; *h; h++) {
+        size_t i = 0;
+        while (i < n && h[i] && tolower((unsigned char)h[i]) == tolower((unsigned char)needle[i]))
+            i++;
+        if (i == n)
+            return true;
+    }
+    return false;
+}
+
+static bool ci_equal(const char *a, const char *b)
+{
+    while (*a && *b && tolower((unsigned char)*a) == tolower((unsigned char)*b)) {
+        a++;
+        b++;
+    }
+    return *a == 0 && *b == 0;
+}
+
+/* The basename of a path, for messages. */
+static const char *base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+/* ---- parsing one entry --------------------------------------------------- */
+
+typedef struct parse_ctx {
+    const char *origin;    /* file name for messages */
+    const cJSON *sources;  /* the "sources" object */
+    rl_err *err;
+} parse_ctx;
+
+/* A source is "derived...", "unsourced...", or keys that "sources" lists. */
+static rl_status check_source(const parse_ctx *c, const char *field, const char *src)
+{
+    if (!src || !*src)
+        return rl_fail(c->err, RL_ERR_INVALID, "%s: %s has no source", c->origin, field);
+    if (strncmp(src, "derived", 7) == 0 || strncmp(src, "unsourced", 9) == 0)
+        return RL_OK;
+    char buf[RL_CAT_SOURCE_LEN];
+    copy_str(buf, sizeof buf, src);
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, " ,", &save); tok; tok = strtok_r(NULL, " ,", &save)) {
+        if (!cJSON_GetObjectItemCaseSensitive(c->sources, tok))
+            return rl_fail(c->err, RL_ERR_INVALID,
+                           "%s: %s cites source '%s', which the file's \"sources\" does not list",
+                           c->origin, field, tok);
+    }
+    return RL_OK;
+}
+
+/* obj[key] = {"value": number, "source": "..."}; absent allowed when !required. */
+static rl_status get_number(const parse_ctx *c, const cJSON *obj, const char *key,
+                            const char *field, bool required, rl_sourced *out)
+{
+    memset(out, 0, sizeof *out);
+    const cJSON *q = obj ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
+    if (!q) {
+        if (required)
+            return rl_fail(c->err, RL_ERR_INVALID, "%s: missing %s", c->origin, field);
+        return RL_OK;
+    }
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(q, "value");
+    const cJSON *s = cJSON_GetObjectItemCaseSensitive(q, "source");
+    if (!cJSON_IsObject(q) || !cJSON_IsNumber(v))
+        return rl_fail(c->err, RL_ERR_INVALID,
+                       "%s: %s must be {\"value\": number, \"source\": text}", c->origin, field);
+    if (!(v->valuedouble > 0))
+        return rl_fail(c->err, RL_ERR_INVALID, "%s: %s must be positive (got %g)", c->origin,
+                       field, v->valuedouble);
+    RL_TRY(check_source(c, field, cJSON_IsString(s) ? s->valuestring : NULL));
+    out->value = v->valuedouble;
+    copy_str(out->source, sizeof out->source, s->valuestring);
+    return RL_OK;
+}
+
+static rl_status get_text(const parse_ctx *c, const cJSON *obj, const char *key,
+                          const char *field, char *val, size_t val_len, char *src,
+                          size_t src_len)
+{
+    const cJSON *q = obj ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
+    const cJSON *v = q ? cJSON_GetObjectItemCaseSensitive(q, "value") : NULL;
+    const cJSON *s = q ? cJSON_GetObjectItemCaseSensitive(q, "source") : NULL;
+    if (!cJSON_IsString(v))
+        return rl_fail(c->err, RL_ERR_INVALID, "%s: missing %s {\"value\": text, \"source\": text}",
+                       c->origin, field);
+    RL_TRY(check_source(c, field, cJSON_IsString(s) ? s->valuestring : NULL));
+    copy_str(val, val_len, v->valuestring);
+    copy_str(src, src_len, s->valuestring);
+    return RL_OK;
+}
+
+static rl_status get_patterns(const parse_ctx *c, const cJSON *match, const char *key,
+                              char (*dst)[RL_CAT_PATTERN_LEN], int *count)
+{
+    *count = 0;
+    const cJSON *arr = match ? cJSON_GetObjectItemCaseSensitive(match, key) : NULL;
+    if (!arr)
+        return RL_OK;
+    if (!cJSON_IsArray(arr))
+        return rl_fail(c->err, RL_ERR_INVALID, "%s: match.%s must be an array of strings",
+                       c->origin, key);
+    const cJSON *it;
+    cJSON_ArrayForEach(it, arr)
+    {
+        if (!cJSON_IsString(it) || !*it->valuestring)
+            return rl_fail(c->err, RL_ERR_INVALID, "%s: match.%s must hold non-empty strings",
+                           c->origin, key);
+        if (*count >= RL_CAT_MAX_PATTERNS)
+            return rl_fail(c->err, RL_ERR_INVALID, "%s: match.%s has more than %d patterns",
+                           c->origin, key, RL_CAT_MAX_PATTERNS);
+        copy_str(dst[(*count)++], RL_CAT_PATTERN_LEN, it->valuestring);
+    }
+    return RL_OK;
+}
+
+static rl_status get_int_field(const parse_ctx *c, const cJSON *obj, const char *key,
+                               const char *where, bool allow_zero, double *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!cJSON_IsNumber(v) || v->valuedouble < 0 || (!allow_zero && v->valuedouble == 0))
+        return rl_fail(c->err, RL_ERR_INVALID, "%s: %s.%s must be a %s number", c->origin, where,
+                       key, allow_zero ? "non-negative" : "positive");
+    *out = v->valuedouble;
+    return RL_OK;
+}
+
+static rl_status parse_modes(const parse_ctx *c, const cJSON *arr, rl_catalog_entry *e)
+{
+    e->mode_count = 0;
+    if (!arr)
+        return RL_OK;
+    if (!cJSON_IsArray(arr))
+        return rl_fail(c->err, RL_ERR_INVALID, "%s: power_modes must be an array", c->origin);
+    int defaults = 0;
+    const cJSON *m;
+    cJSON_ArrayForEach(m, arr)
+    {
+        if (e->mode_count >= RL_CAT_MAX_MODES)
+            return rl_fail(c->err, RL_ERR_INVALID, "%s: more than %d power modes", c->origin,
+                           RL_CAT_MAX_MODES);
+        rl_power_mode *pm = &e->modes[e->mode_count];
+        memset(pm, 0, sizeof *pm);
+        const cJSON *name = cJSON_GetObjectItemCaseSensitive(m, "name");
+        const cJSON *src = cJSON_GetObjectItemCaseSensitive(m, "source");
+        if (!cJSON_IsString(name) || !*name->valuestring)
+            return rl_fail(c->err, RL_ERR_INVALID, "%s: power_modes[%d] has no name", c->origin,
+                           e->mode_count);
+        copy_str(pm->name, sizeof pm->name, name->valuestring);
+        char where[48];
+        snprintf(where, sizeof where, "power_modes[%s]", pm->name);
+        RL_TRY(check_source(c, where, cJSON_IsString(src) ? src->valuestring : NULL));
+        double id, cpus, sms;
+        RL_TRY(get_int_field(c, m, "id", where, true, &id));
+        RL_TRY(get_int_field(c, m, "online_cpus", where, false, &cpus));
+        RL_TRY(get_int_field(c, m, "sms", where, false, &sms));
+        RL_TRY(get_int_field(c, m, "gpu_max_mhz", where, false, &pm->gpu_max_mhz));
+        RL_TRY(get_int_field(c, m, "emc_max_mhz", where, true, &pm->emc_max_mhz));
+        pm->id = (int)id;
+        pm->online_cpus = (int)cpus;
+        pm->sms = (int)sms;
+        pm->is_default = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(m, "default"));
+        defaults += pm->is_default;
+        e->mode_count++;
+    }
+    if (e->mode_count > 0 && defaults != 1)
+        return rl_fail(c->err, RL_ERR_INVALID, "%s: exactly one power mode must be the default",
+                       c->origin);
+    return RL_OK;
+}
+
+static rl_status parse_peaks(const parse_ctx *c, const cJSON *obj, const char *where,
+                             double scale, rl_sourced *dst)
+{
+    for (int p = 0; p < RL_PREC_COUNT; p++) {
+        char field[64];
+        snprintf(field, sizeof field, "%s.%s", where, rl_precision_name((rl_precision)p));
+        RL_TRY(get_number(c, obj, rl_precision_name((rl_precision)p), field, false, &dst[p]));
+        dst[p].value *= scale;
+    }
+    return RL_OK;
+}
+
+rl_status rl_catalog_parse_entry(const char *text, size_t len, const char *origin,
+                                 rl_catalog_entry *e, rl_err *err)
+{
+    memset(e, 0, sizeof *e);
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+    if (!root) {
+        long at = end ? (long)(end - text) : -1;
+        return rl_fail(err, RL_ERR_INVALID, "%s: not valid JSON (error near byte %ld)", origin,
+                       at);
+    }
+    parse_ctx c = {.origin = origin, .err = err};
+    rl_status st = RL_OK;
+#define CHECK(expr)           \
+    do {                      \
+        st = (expr);          \
+        if (st != RL_OK)      \
+            goto done;        \
+    } while (0)
+
+    if (!cJSON_IsObject(root)) {
+        st = rl_fail(err, RL_ERR_INVALID, "%s: the top level must be an object", origin);
+        goto done;
+    }
+    const cJSON *schema = cJSON_GetObjectItemCaseSensitive(root, "schema");
+    if (!cJSON_IsString(schema) || strcmp(schema->valuestring, "rooflab.catalog/1") != 0) {
+        st = rl_fail(err, RL_ERR_INVALID, "%s: \"schema\" must be \"rooflab.catalog/1\"", origin);
+        goto done;
+    }
+    c.sources = cJSON_GetObjectItemCaseSensitive(root, "sources");
+    if (!cJSON_IsObject(c.sources)) {
+        st = rl_fail(err, RL_ERR_INVALID, "%s: missing the \"sources\" object", origin);
+        goto done;
+    }
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(root, "id");
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(root, "name");
+    const cJSON *kind = cJSON_GetObjectItemCaseSensitive(root, "kind");
+    if (!cJSON_IsString(id) || !*id->valuestring || strlen(id->valuestring) >= sizeof e->id) {
+        st = rl_fail(err, RL_ERR_INVALID, "%s: missing or too long \"id\"", origin);
+        goto done;
+    }
+    copy_str(e->id, sizeof e->id, id->valuestring);
+    copy_str(e->name, sizeof e->name, cJSON_IsString(name) ? name->valuestring : e->id);
+    if (cJSON_IsString(kind) && strcmp(kind->valuestring, "jetson") == 0)
+        e->kind = RL_CAT_JETSON;
+    else if (cJSON_IsString(kind) && strcmp(kind->valuestring, "gpu") == 0)
+        e->kind = RL_CAT_GPU;
+    else {
+        st = rl_fail(err, RL_ERR_INVALID, "%s: \"kind\" must be \"gpu\" or \"jetson\"", origin);
+        goto done;
+    }
+
+    const cJSON *match = cJSON_GetObjectItemCaseSensitive(root, "match");
+    CHECK(get_patterns(&c, match, "cuda_names", e->cuda_names, &e->cuda_name_count));
+    CHECK(get_patterns(&c, match, "cuda_names_exclude", e->cuda_exclude, &e->cuda_exclude_count));
+    CHECK(get_patterns(&c, match, "jetson_compatible", e->jetson_compatible,
+                       &e->jetson_compatible_count));
+    CHECK(get_patterns(&c, match, "jetson_models", e->jetson_models, &e->jetson_model_count));
+    const cJSON *range = match ? cJSON_GetObjectItemCaseSensitive(match, "jetson_memory_gb") : NULL;
+    if (range) {
+        const cJSON *lo = cJSON_GetArrayItem(range, 0), *hi = cJSON_GetArrayItem(range, 1);
+        if (!cJSON_IsNumber(lo) || !cJSON_IsNumber(hi) || lo->valuedouble > hi->valuedouble) {
+            st = rl_fail(err, RL_ERR_INVALID, "%s: match.jetson_memory_gb must be [min, max]",
+                         origin);
+            goto done;
+        }
+        e->jetson_memory_gb_min = lo->valuedouble;
+        e->jetson_memory_gb_max = hi->valuedouble;
+    }
+
+    CHECK(get_text(&c, root, "compute_capability", "compute_capability", e->compute_capability,
+                   sizeof e->compute_capability, e->cc_source, sizeof e->cc_source));
+    const cJSON *mem = cJSON_GetObjectItemCaseSensitive(root, "memory");
+    CHECK(get_text(&c, mem, "type", "memory.type", e->memory_type, sizeof e->memory_type,
+                   e->memory_type_source, sizeof e->memory_type_source));
+    CHECK(get_number(&c, mem, "capacity_bytes", "memory.capacity_bytes", true, &e->capacity_bytes));
+    CHECK(get_number(&c, mem, "bus_width_bits", "memory.bus_width_bits", true, &e->bus_width_bits));
+    CHECK(get_number(&c, mem, "bandwidth_gb_per_s", "memory.bandwidth_gb_per_s", true,
+                     &e->bandwidth_byte_per_s));
+    e->bandwidth_byte_per_s.value *= 1e9;
+    CHECK(get_number(&c, mem, "os_reserve_bytes", "memory.os_reserve_bytes", false,
+                     &e->os_reserve_bytes));
+
+    const cJSON *gpu = cJSON_GetObjectItemCaseSensitive(root, "gpu");
+    CHECK(get_number(&c, gpu, "sms", "gpu.sms", true, &e->sms));
+    CHECK(get_number(&c, gpu, "boost_clock_mhz", "gpu.boost_clock_mhz", true, &e->boost_clock_mhz));
+    CHECK(get_number(&c, gpu, "tensor_clock_mhz", "gpu.tensor_clock_mhz", false,
+                     &e->tensor_clock_mhz));
+    CHECK(get_number(&c, gpu, "l2_bytes", "gpu.l2_bytes", false, &e->l2_bytes));
+
+    const cJSON *peaks = cJSON_GetObjectItemCaseSensitive(root, "peak_tflop_per_s");
+    const cJSON *dense = peaks ? cJSON_GetObjectItemCaseSensitive(peaks, "dense") : NULL;
+    const cJSON *sparse = peaks ? cJSON_GetObjectItemCaseSensitive(peaks, "sparse") : NULL;
+    CHECK(parse_peaks(&c, dense, "peak_tflop_per_s.dense", 1e12, e->dense));
+    CHECK(parse_peaks(&c, sparse, "peak_tflop_per_s.sparse", 1e12, e->sparse));
+    rl_sourced fp64_tensor;
+    CHECK(get_number(&c, dense, "fp64_tensor", "peak_tflop_per_s.dense.fp64_tensor", false,
+                     &fp64_tensor));
+    e->fp64_vector = e->dense[RL_PREC_FP64];
+    if (fp64_tensor.value * 1e12 > e->dense[RL_PREC_FP64].value) {
+        e->dense[RL_PREC_FP64] = fp64_tensor;
+        e->dense[RL_PREC_FP64].value *= 1e12;
+    }
+
+    const cJSON *per_sm = cJSON_GetObjectItemCaseSensitive(root, "per_sm_per_clock");
+    CHECK(parse_peaks(&c, per_sm, "per_sm_per_clock", 1.0, e->per_sm_per_clock));
+    CHECK(parse_modes(&c, cJSON_GetObjectItemCaseSensitive(root, "power_modes"), e));
+
+    const cJSON *notes = cJSON_GetObjectItemCaseSensitive(root, "notes");
+    copy_str(e->notes, sizeof e->notes, cJSON_IsString(notes) ? notes->valuestring : "");
+
+    if (e->kind == RL_CAT_JETSON) {
+        if (e->mode_count == 0 || !per_sm) {
+            st = rl_fail(err, RL_ERR_INVALID,
+                         "%s: a Jetson entry needs power_modes and per_sm_per_clock", origin);
+            goto done;
+        }
+        for (int p = 0; p < RL_PREC_COUNT; p++)
+            if (e->dense[p].value > 0) {
+                st = rl_fail(err, RL_ERR_INVALID,
+                             "%s: a Jetson entry derives its dense peaks per power mode; "
+                             "remove peak_tflop_per_s.dense.%s",
+                             origin, rl_precision_name((rl_precision)p));
+                goto done;
+            }
+    } else {
+        int any = 0;
+        for (int p = 0; p < RL_PREC_COUNT; p++)
+            any += e->dense[p].value > 0;
+        if (!any) {
+            st = rl_fail(err, RL_ERR_INVALID, "%s: no dense peak in peak_tflop_per_s.dense",
+                         origin);
+            goto done;
+        }
+    }
+#undef CHECK
+done:
+    cJSON_Delete(root);
+    return st;
+}
+
+/* ---- loading a folder ---------------------------------------------------- */
+
+static rl_status read_file(const char *path, char **text, size_t *len, rl_err *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return rl_fail(err, RL_ERR_IO, "%s: %s", path, strerror(errno));
+    size_t cap = 8192, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        if (n + 4096 + 1 > cap) {
+            char *bigger = realloc(buf, cap * 2);
+            if (!bigger) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = bigger;
+            cap *= 2;
+        }
+        size_t got = fread(buf + n, 1, 4096, f);
+        n += got;
+        if (got < 4096)
+            break;
+        if (n > (16u << 20)) {
+            free(buf);
+            fclose(f);
+            return rl_fail(err, RL_ERR_INVALID, "%s: larger than 16 MiB", path);
+        }
+    }
+    const bool failed = ferror(f);
+    fclose(f);
+    if (!buf)
+        return rl_fail(err, RL_ERR_NOMEM, "%s: out of memory reading it", path);
+    if (failed) {
+        free(buf);
+        return rl_fail(err, RL_ERR_IO, "%s: read error", path);
+    }
+    buf[n] = 0;
+    *text = buf;
+    *len = n;
+    return RL_OK;
+}
+
+static int by_id(const void *a, const void *b)
+{
+    return strcmp(((const rl_catalog_entry *)a)->id, ((const rl_catalog_entry *)b)->id);
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+rl_status rl_catalog_load_dir(const char *dir, rl_catalog *cat, rl_err *err)
+{
+    cat->count = 0;
+    cat->entries = NULL;
+    DIR *d = opendir(dir);
+    if (!d)
+        return rl_fail(err, RL_ERR_IO, "device catalog %s: %s", dir, strerror(errno));
+    rl_status st = RL_OK;
+    int cap = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.' || !ends_with(de->d_name, ".json"))
+            continue;
+        if (cat->count == cap) {
+            int ncap = cap ? cap * 2 : 16;
+            rl_catalog_entry *more = realloc(cat->entries, (size_t)ncap * sizeof *more);
+            if (!more) {
+                st = rl_fail(err, RL_ERR_NOMEM, "out of memory loading the device catalog");
+                break;
+            }
+            cat->entries = more;
+            cap = ncap;
+        }
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        char *text;
+        size_t len;
+        st = read_file(path, &text, &len, err);
+        if (st != RL_OK)
+            break;
+        rl_catalog_entry *e = &cat->entries[cat->count];
+        st = rl_catalog_parse_entry(text, len, path, e, err);
+        free(text);
+        if (st != RL_OK)
+            break;
+        copy_str(e->path, sizeof e->path, path);
+        char expect[64];
+        snprintf(expect, sizeof expect, "%s.json", e->id);
+        if (strcmp(expect, base_name(path)) != 0) {
+            st = rl_fail(err, RL_ERR_INVALID, "%s: id \"%s\" does not match the file name", path,
+                         e->id);
+            break;
+        }
+        cat->count++;
+    }
+    closedir(d);
+    if (st == RL_OK && cat->count == 0)
+        st = rl_fail(err, RL_ERR_IO, "device catalog %s holds no *.json entries", dir);
+    if (st != RL_OK) {
+        rl_catalog_free(cat);
+        return st;
+    }
+    qsort(cat->entries, (size_t)cat->count, sizeof *cat->entries, by_id);
+    return RL_OK;
+}
+
+rl_status rl_catalog_load(rl_catalog *cat, rl_err *err)
+{
+    char dir[1024];
+    RL_TRY(rl_data_path("devices/catalog", dir, sizeof dir, err));
+    return rl_catalog_load_dir(dir, cat, err);
+}
+
+void rl_catalog_free(rl_catalog *cat)
+{
+    free(cat->entries);
+    cat->entries = NULL;
+    cat->count = 0;
+}
+
+/* ---- lookups ------------------------------------------------------------- */
+
+const rl_catalog_entry *rl_catalog_find(const rl_catalog *cat, const char *id)
+{
+    for (int i = 0; id && i < cat->count; i++)
+        if (strcmp(cat->entries[i].id, id) == 0)
+            return &cat->entries[i];
+    return NULL;
+}
+
+rl_status rl_catalog_get(const rl_catalog *cat, const char *id, const rl_catalog_entry **out,
+                         rl_err *err)
+{
+    *out = rl_catalog_find(cat, id);
+    if (*out)
+        return RL_OK;
+    char known[384] = "";
+    size_t used = 0;
+    for (int i = 0; i < cat->count && used < sizeof known; i++)
+        used += (size_t)snprintf(known + used, sizeof known - used, "%s%s", i ? ", " : "",
+                                 cat->entries[i].id);
+    return rl_fail(err, RL_ERR_INVALID, "unknown device '%s' (catalog: %s)", id ? id : "", known);
+}
+
+const rl_catalog_entry *rl_catalog_match_cuda(const rl_catalog *cat, const char *name)
+{
+    for (int i = 0; name && i < cat->count; i++) {
+        const rl_catalog_entry *e = &cat->entries[i];
+        bool hit = false;
+        for (int k = 0; k < e->cuda_name_count && !hit; k++)
+            hit = ci_contains(name, e->cuda_names[k]);
+        for (int k = 0; k < e->cuda_exclude_count && hit; k++)
+            if (ci_contains(name, e->cuda_exclude[k]))
+                hit = false;
+        if (hit)
+            return e;
+    }
+    return NULL;
+}
+
+const rl_catalog_entry *rl_catalog_match_jetson(const rl_catalog *cat, const char *model,
+                                                const char *compatible, uint64_t mem_bytes)
+{
+    for (int i = 0; compatible && i < cat->count; i++) {
+        const rl_catalog_entry *e = &cat->entries[i];
+        for (int k = 0; k < e->jetson_compatible_count; k++)
+            if (ci_contains(compatible, e->jetson_compatible[k]))
+                return e;
+    }
+    const double gb = (double)mem_bytes / 1e9;
+    for (int i = 0; model && i < cat->count; i++) {
+        const rl_catalog_entry *e = &cat->entries[i];
+        if (e->kind != RL_CAT_JETSON)
+            continue;
+        bool hit = false;
+        for (int k = 0; k < e->jetson_model_count && !hit; k++)
+            hit = ci_contains(model, e->jetson_models[k]);
+        if (hit && mem_bytes > 0 && gb >= e->jetson_memory_gb_min && gb <= e->jetson_memory_gb_max)
+            return e;
+    }
+    return NULL;
+}
+
+const rl_power_mode *rl_catalog_mode_by_id(const rl_catalog_entry *e, int id)
+{
+    for (int i = 0; i < e->mode_count; i++)
+        if (e->modes[i].id == id)
+            return &e->modes[i];
+    return NULL;
+}
+
+rl_status rl_catalog_find_mode(const rl_catalog_entry *e, const char *name_or_id,
+                               const rl_power_mode **out, rl_err *err)
+{
+    *out = NULL;
+    if (e->mode_count == 0)
+        return rl_fail(err, RL_ERR_INVALID, "%s has no power modes (only Jetson entries do)",
+                       e->id);
+    if (!name_or_id) {
+        for (int i = 0; i < e->mode_count; i++)
+            if (e->modes[i].is_default)
+                *out = &e->modes[i];
+        return RL_OK;
+    }
+    for (int i = 0; i < e->mode_count; i++) {
+        const char *n = e->modes[i].name;
+        const char *bare = strncmp(n, "MODE_", 5) == 0 ? n + 5 : n;
+        if (ci_equal(n, name_or_id) || ci_equal(bare, name_or_id)) {
+            *out = &e->modes[i];
+            return RL_OK;
+        }
+    }
+    char *end;
+    long id = strtol(name_or_id, &end, 10);
+    if (*name_or_id && *end == 0 && (*out = rl_catalog_mode_by_id(e, (int)id)) != NULL)
+        return RL_OK;
+    char known[256] = "";
+    size_t used = 0;
+    for (int i = 0; i < e->mode_count && used < sizeof known; i++)
+        used += (size_t)snprintf(known + used, sizeof known - used, "%s%s (%d)", i ? ", " : "",
+                                 e->modes[i].name, e->modes[i].id);
+    return rl_fail(err, RL_ERR_INVALID, "unknown power mode '%s' for %s (known: %s)", name_or_id,
+                   e->id, known);
+}
+
+/* ---- machines ------------------------------------------------------------ */
+
+double rl_catalog_mode_bandwidth(const rl_catalog_entry *e, const rl_power_mode *mode)
+{
+    double bw = e->bandwidth_byte_per_s.value;
+    if (mode && mode->emc_max_mhz > 0) {
+        const double capped = 2.0 * mode->emc_max_mhz * 1e6 * e->bus_width_bits.value / 8.0;
+        if (capped < bw)
+            bw = capped;
+    }
+    return bw;
+}
+
+rl_status rl_catalog_machine(const rl_catalog_entry *e, const rl_power_mode *mode,
+                             rl_machine *m, char (*peak_source)[RL_CAT_SOURCE_LEN],
+                             rl_err *err)
+{
+    memset(m, 0, sizeof *m);
+    m->mem_count = 1;
+    copy_str(m->mem[0].name, sizeof m->mem[0].name, e->memory_type);
+    if (e->kind == RL_CAT_GPU) {
+        if (mode)
+            return rl_fail(err, RL_ERR_INVALID, "%s has no power modes (only Jetson entries do)",
+                           e->id);
+        m->mem[0].byte_per_s = e->bandwidth_byte_per_s.value;
+        for (int p = 0; p < RL_PREC_COUNT; p++) {
+            m->peak_flop_per_s[p] = e->dense[p].value; /* dense only, never e->sparse */
+            if (peak_source)
+                copy_str(peak_source[p], RL_CAT_SOURCE_LEN, e->dense[p].source);
+        }
+        return RL_OK;
+    }
+    if (!mode) {
+        RL_TRY(rl_catalog_find_mode(e, NULL, &mode, err));
+        if (!mode)
+            return rl_fail(err, RL_ERR_INVALID, "%s has no default power mode", e->id);
+    }
+    m->mem[0].byte_per_s = rl_catalog_mode_bandwidth(e, mode);
+    for (int p = 0; p < RL_PREC_COUNT; p++) {
+        const double rate = e->per_sm_per_clock[p].value;
+        m->peak_flop_per_s[p] = rate > 0 ? rate * mode->sms * mode->gpu_max_mhz * 1e6 : 0.0;
+        if (peak_source) {
+            if (rate > 0)
+                snprintf(peak_source[p], RL_CAT_SOURCE_LEN,
+                         "derived: %d SM x %g FLOP/clk/SM x %g MHz (mode %s)", mode->sms, rate,
+                         mode->gpu_max_mhz, mode->name);
+            else
+                peak_source[p][0] = 0;
+        }
+    }
+    return RL_OK;
+}

@@ -1,0 +1,288 @@
+/* rooflab predict: the roofline prediction for one op on a catalog device,
+ * printed as a worked derivation (or as JSON with --json). */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "devices/rl_catalog.h"
+#include "harness/cli.h"
+#include "harness/rl_cli_util.h"
+#include "model/rl_ops.h"
+#include "model/rl_roofline.h"
+
+static const char usage[] =
+    "usage: rooflab predict --device ID [--power-mode M] --op OP\n"
+    "                       (--m M --n N --k K | --rows R --cols C | --count N [--iters I])\n"
+    "                       --precision P [--json]\n"
+    "\n"
+    "The roofline prediction for one case on a catalog device, derived step by step:\n"
+    "FLOPs and bytes (the op accounting of docs/op-accounting.md), intensity, ridge,\n"
+    "binding roof, attainable rate, time and MFU. Peaks are dense datasheet figures.\n"
+    "  --device      a catalog id (h100-sxm5, orin-nx-16gb, ...; see rooflab devices)\n"
+    "  --power-mode  Jetson only: nvpmodel mode name or id (default: the default mode)\n"
+    "  --op          gemm, layernorm, softmax, residual_layernorm, scale_mask_softmax,\n"
+    "                bias_gelu (and *_unfused), copy, triad, fma\n"
+    "  --precision   fp64, fp32, tf32, fp16, bf16, fp8, int8\n"
+    "  --json        one JSON object on stdout\n"
+    "Units: SI (GB = 1e9 B, TFLOP/s = 1e12 FLOP/s).\n";
+
+/* "989.4 TFLOP/s" with an SI prefix. */
+static const char *si(double v, const char *unit, char *buf, size_t len)
+{
+    static const char *const prefix[] = {"", "k", "M", "G", "T", "P", "E"};
+    int i = 0;
+    double a = fabs(v);
+    while (a >= 1000.0 && i < 6) {
+        a /= 1000.0;
+        v /= 1000.0;
+        i++;
+    }
+    snprintf(buf, len, "%.4g %s%s", v, prefix[i], unit);
+    return buf;
+}
+
+static const char *si_time(double s, char *buf, size_t len)
+{
+    if (s >= 1.0)
+        snprintf(buf, len, "%.4g s", s);
+    else if (s >= 1e-3)
+        snprintf(buf, len, "%.4g ms", s * 1e3);
+    else if (s >= 1e-6)
+        snprintf(buf, len, "%.4g us", s * 1e6);
+    else
+        snprintf(buf, len, "%.4g ns", s * 1e9);
+    return buf;
+}
+
+typedef struct predict_options {
+    const char *device, *mode, *op, *precision;
+    rl_shape shape;
+    bool json;
+} predict_options;
+
+static int parse(int argc, char **argv, predict_options *o, rl_err *err, bool *help)
+{
+    static const struct option longopts[] = {
+        {"device", required_argument, NULL, 'd'}, {"power-mode", required_argument, NULL, 'P'},
+        {"op", required_argument, NULL, 'o'},     {"precision", required_argument, NULL, 'p'},
+        {"m", required_argument, NULL, 'm'},      {"n", required_argument, NULL, 'n'},
+        {"k", required_argument, NULL, 'k'},      {"rows", required_argument, NULL, 'r'},
+        {"cols", required_argument, NULL, 'c'},   {"count", required_argument, NULL, 'C'},
+        {"iters", required_argument, NULL, 'i'},  {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+    };
+    *o = (predict_options){0};
+    *help = false;
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+        int64_t *dst = NULL;
+        const char *name = NULL;
+        switch (c) {
+        case 'd': o->device = optarg; break;
+        case 'P': o->mode = optarg; break;
+        case 'o': o->op = optarg; break;
+        case 'p': o->precision = optarg; break;
+        case 'j': o->json = true; break;
+        case 'h': *help = true; return RL_OK;
+        case 'm': dst = &o->shape.m, name = "--m"; break;
+        case 'n': dst = &o->shape.n, name = "--n"; break;
+        case 'k': dst = &o->shape.k, name = "--k"; break;
+        case 'r': dst = &o->shape.rows, name = "--rows"; break;
+        case 'c': dst = &o->shape.cols, name = "--cols"; break;
+        case 'C': dst = &o->shape.count, name = "--count"; break;
+        case 'i': dst = &o->shape.iters, name = "--iters"; break;
+        case ':': return rl_fail(err, RL_ERR_INVALID, "%s needs a value", argv[optind - 1]);
+        default: return rl_fail(err, RL_ERR_INVALID, "unknown option '%s'", argv[optind - 1]);
+        }
+        if (dst)
+            RL_TRY(rl_cli_parse_i64(optarg, name, 1, INT64_MAX, dst, err));
+    }
+    if (optind < argc)
+        return rl_fail(err, RL_ERR_INVALID, "unexpected argument '%s'", argv[optind]);
+    if (!o->device)
+        return rl_fail(err, RL_ERR_INVALID, "--device ID is required");
+    if (!o->op)
+        return rl_fail(err, RL_ERR_INVALID, "--op is required");
+    if (!o->precision)
+        return rl_fail(err, RL_ERR_INVALID, "--precision is required");
+    return RL_OK;
+}
+
+/* The accounting formulas, for the derivation text (the numbers come from
+ * rl_op_flops / rl_op_bytes). */
+static void formulas(rl_op op, rl_precision p, char *fl, size_t fl_len, char *by, size_t by_len)
+{
+    const size_t ei = rl_dtype_size(rl_input_dtype(p));
+    const size_t eo = rl_dtype_size(rl_output_dtype(op, p));
+    if (op == RL_OP_GEMM) {
+        snprintf(fl, fl_len, "2*m*n*k");
+        snprintf(by, by_len, "(m*k + k*n)*%zu B + m*n*%zu B", ei, eo);
+    } else {
+        snprintf(fl, fl_len, "per docs/op-accounting.md");
+        snprintf(by, by_len, "each input read once, each output written once%s (%zu B/elem)",
+                 rl_op_is_unfused(op) ? ", each intermediate written and re-read" : "", ei);
+    }
+}
+
+static void print_text(const rl_catalog_entry *e, const rl_power_mode *mode, rl_op op,
+                       rl_precision p, const rl_shape *s, const rl_machine *m,
+                       char (*src)[RL_CAT_SOURCE_LEN], const rl_case_prediction *r,
+                       const rl_fusion_prediction *fu)
+{
+    char shape[96], a[48], b[48], c[48], fl[64], by[128];
+    rl_shape_format(op, s, shape, sizeof shape);
+    formulas(op, p, fl, sizeof fl, by, sizeof by);
+    printf("Prediction: %s %s at %s on %s (%s)", rl_op_name(op), shape, rl_precision_name(p),
+           e->id, e->name);
+    if (mode)
+        printf(", power mode %s", mode->name);
+    printf("\nUnits: SI (GB = 1e9 B, TFLOP/s = 1e12 FLOP/s); peaks are dense (no sparsity).\n\n");
+    printf("1. FLOPs        = %s = %.0f FLOP (%s)\n", fl, r->flops, si(r->flops, "FLOP", a, 48));
+    printf("2. Bytes        = %s = %.0f B (%s)\n", by, r->bytes, si(r->bytes, "B", b, 48));
+    printf("3. Intensity I  = FLOPs / bytes = %.4g FLOP/B\n", r->intensity);
+    printf("4. Peak (dense %s) = %s   [%s]\n", rl_precision_name(p),
+           si(r->peak_flop_per_s, "FLOP/s", a, 48), src[p]);
+    printf("   Bandwidth (%s) = %s   [%s]\n", m->mem[0].name, si(r->byte_per_s, "B/s", b, 48),
+           mode ? (mode->emc_max_mhz > 0 ? "derived: 2 x EMC cap x bus width / 8"
+                                         : e->bandwidth_byte_per_s.source)
+                : e->bandwidth_byte_per_s.source);
+    printf("5. Ridge        = peak / bandwidth = %s / %s = %.4g FLOP/B\n", a, b, r->ridge);
+    printf("6. Bound        = I %s ridge (%.4g %s %.4g) -> %s-bound\n",
+           r->bound == RL_BOUND_MEMORY ? "<" : ">=", r->intensity,
+           r->bound == RL_BOUND_MEMORY ? "<" : ">=", r->ridge, rl_bound_name(r->bound));
+    printf("7. Attainable   = min(peak, I x bandwidth) = min(%s, %s) = %s\n", a,
+           si(r->intensity * r->byte_per_s, "FLOP/s", c, 48),
+           si(r->attainable_flop_per_s, "FLOP/s", fl, 48));
+    printf("8. Time         = max(FLOPs / peak, bytes / bandwidth) = %s\n",
+           si_time(r->predicted_time_s, a, 48));
+    printf("9. MFU          = attainable / dense peak = %.1f %%\n", 100.0 * r->mfu);
+    if (fu) {
+        printf("\nFusion: %s moves %.0f B, %s moves %.0f B (ratio %.3g);\n",
+               rl_op_name(fu->unfused), fu->unfused_bytes, rl_op_name(fu->fused), fu->fused_bytes,
+               fu->byte_ratio);
+        printf("        predicted times %s vs %s -> fusion speedup %.3g x%s\n",
+               si_time(fu->unfused_time_s, a, 48), si_time(fu->fused_time_s, b, 48), fu->speedup,
+               fu->memory_bound ? " (both memory-bound: the byte ratio)" : "");
+    }
+    printf("\nRidge points on %s (dense peak / %s):", e->id, si(m->mem[0].byte_per_s, "B/s", a, 48));
+    for (int q = 0; q < RL_PREC_COUNT; q++)
+        if (m->peak_flop_per_s[q] > 0)
+            printf(" %s %.4g", rl_precision_name((rl_precision)q),
+                   rl_ridge(m->peak_flop_per_s[q], m->mem[0].byte_per_s));
+    printf(" FLOP/B\n");
+}
+
+static int print_json(const rl_catalog_entry *e, const rl_power_mode *mode, rl_op op,
+                      rl_precision p, const rl_shape *s, const rl_machine *m,
+                      char (*src)[RL_CAT_SOURCE_LEN], const rl_case_prediction *r,
+                      const rl_fusion_prediction *fu)
+{
+    cJSON *o = cJSON_CreateObject();
+    char shape[96];
+    rl_shape_format(op, s, shape, sizeof shape);
+    cJSON_AddStringToObject(o, "device", e->id);
+    if (mode)
+        cJSON_AddStringToObject(o, "power_mode", mode->name);
+    cJSON_AddStringToObject(o, "op", rl_op_name(op));
+    cJSON_AddStringToObject(o, "shape", shape);
+    cJSON_AddStringToObject(o, "precision", rl_precision_name(p));
+    cJSON_AddNumberToObject(o, "flops", r->flops);
+    cJSON_AddNumberToObject(o, "bytes", r->bytes);
+    cJSON_AddNumberToObject(o, "intensity", r->intensity);
+    cJSON_AddNumberToObject(o, "peak_flop_per_s", r->peak_flop_per_s);
+    cJSON_AddStringToObject(o, "peak_source", src[p]);
+    cJSON_AddNumberToObject(o, "byte_per_s", r->byte_per_s);
+    cJSON_AddNumberToObject(o, "ridge", r->ridge);
+    cJSON_AddStringToObject(o, "bound", rl_bound_name(r->bound));
+    cJSON_AddNumberToObject(o, "attainable_flop_per_s", r->attainable_flop_per_s);
+    cJSON_AddNumberToObject(o, "predicted_time_s", r->predicted_time_s);
+    cJSON_AddNumberToObject(o, "mfu", r->mfu);
+    cJSON *ridges = cJSON_AddObjectToObject(o, "ridges");
+    for (int q = 0; q < RL_PREC_COUNT; q++)
+        if (m->peak_flop_per_s[q] > 0)
+            cJSON_AddNumberToObject(ridges, rl_precision_name((rl_precision)q),
+                                    rl_ridge(m->peak_flop_per_s[q], m->mem[0].byte_per_s));
+    if (fu) {
+        cJSON *f = cJSON_AddObjectToObject(o, "fusion");
+        cJSON_AddStringToObject(f, "fused_op", rl_op_name(fu->fused));
+        cJSON_AddStringToObject(f, "unfused_op", rl_op_name(fu->unfused));
+        cJSON_AddNumberToObject(f, "fused_bytes", fu->fused_bytes);
+        cJSON_AddNumberToObject(f, "unfused_bytes", fu->unfused_bytes);
+        cJSON_AddNumberToObject(f, "byte_ratio", fu->byte_ratio);
+        cJSON_AddNumberToObject(f, "speedup", fu->speedup);
+        cJSON_AddBoolToObject(f, "memory_bound", fu->memory_bound);
+    }
+    char *text = cJSON_Print(o);
+    cJSON_Delete(o);
+    if (!text)
+        return rl_cli_fail("predict", "out of memory writing JSON");
+    puts(text);
+    free(text);
+    return 0;
+}
+
+int rl_cli_predict(int argc, char **argv)
+{
+    predict_options o;
+    rl_err err;
+    bool help;
+    if (parse(argc, argv, &o, &err, &help) != RL_OK) {
+        fprintf(stderr, "rooflab predict: %s\n%s", err.msg, usage);
+        return 2;
+    }
+    if (help) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    rl_op op;
+    rl_precision p;
+    if (rl_op_parse(o.op, &op, &err) != RL_OK || rl_precision_parse(o.precision, &p, &err) != RL_OK)
+        return rl_cli_fail("predict", err.msg);
+    if (op == RL_OP_FMA && o.shape.iters == 0)
+        o.shape.iters = 1;
+
+    rl_catalog cat;
+    if (rl_catalog_load(&cat, &err) != RL_OK)
+        return rl_cli_fail("predict", err.msg);
+    int rc = 2;
+    const rl_catalog_entry *e;
+    const rl_power_mode *mode = NULL;
+    rl_machine m;
+    char src[RL_PREC_COUNT][RL_CAT_SOURCE_LEN];
+    rl_case_prediction r;
+    rl_fusion_prediction fu;
+    bool has_fusion = false;
+    if (rl_catalog_get(&cat, o.device, &e, &err) != RL_OK)
+        goto fail;
+    if ((o.mode || e->kind == RL_CAT_JETSON) && rl_catalog_find_mode(e, o.mode, &mode, &err) != RL_OK)
+        goto fail;
+    if (rl_catalog_machine(e, mode, &m, src, &err) != RL_OK)
+        goto fail;
+    if (!(m.peak_flop_per_s[p] > 0)) {
+        snprintf(err.msg, sizeof err.msg,
+                 "%s has no dense %s peak in the catalog (not supported or unsourced)", e->id,
+                 rl_precision_name(p));
+        goto fail;
+    }
+    if (rl_predict_case(&m, op, p, &o.shape, &r, &err) != RL_OK)
+        goto fail;
+    if (rl_op_has_fusion_pair(op) && rl_predict_fusion(&m, op, p, &o.shape, &fu, &err) == RL_OK)
+        has_fusion = true;
+    if (o.json)
+        rc = print_json(e, mode, op, p, &o.shape, &m, src, &r, has_fusion ? &fu : NULL);
+    else {
+        print_text(e, mode, op, p, &o.shape, &m, src, &r, has_fusion ? &fu : NULL);
+        rc = 0;
+    }
+    rl_catalog_free(&cat);
+    return rc;
+fail:
+    rl_catalog_free(&cat);
+    return rl_cli_fail("predict", err.msg);
+}
