@@ -1,0 +1,250 @@
+/* The device catalog: every entry loads with a source for every number,
+ * roofs use dense figures only, Jetson peaks follow the power mode, names
+ * match, and bad files fail with one line naming the file. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "tests/rl_test.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "devices/rl_catalog.h"
+#include "model/rl_roofline.h"
+
+static const char *const ids[] = {"h100-sxm5",    "h100-pcie",   "h200-sxm",      "a100-sxm4-80gb",
+                                  "orin-nx-16gb", "orin-nx-8gb", "agx-orin-64gb", "orin-nano-8gb"};
+
+static int setup(void **state)
+{
+    static rl_catalog cat;
+    rl_err err;
+    if (rl_catalog_load(&cat, &err) != RL_OK) {
+        fprintf(stderr, "%s\n", err.msg);
+        return -1;
+    }
+    *state = &cat;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    rl_catalog_free(*state);
+    return 0;
+}
+
+static void loads_all_entries(void **state)
+{
+    const rl_catalog *cat = *state;
+    assert_int_equal(cat->count, 8);
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        const rl_catalog_entry *e = rl_catalog_find(cat, ids[i]);
+        if (!e)
+            fail_msg("missing %s", ids[i]);
+        assert_true(e->capacity_bytes.value > 0 && e->capacity_bytes.source[0]);
+        assert_true(e->bandwidth_byte_per_s.value > 0 && e->bandwidth_byte_per_s.source[0]);
+        assert_true(e->sms.value > 0 && e->sms.source[0]);
+        assert_true(e->compute_capability[0] && e->cc_source[0]);
+    }
+    rl_err err;
+    const rl_catalog_entry *e;
+    assert_int_equal(rl_catalog_get(cat, "h100", &e, &err), RL_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "h100-sxm5")); /* lists the known ids */
+}
+
+static void roofs_are_dense_never_sparse(void **state)
+{
+    const rl_catalog *cat = *state;
+    for (int i = 0; i < cat->count; i++) {
+        const rl_catalog_entry *e = &cat->entries[i];
+        rl_machine m;
+        rl_err err;
+        assert_int_equal(rl_catalog_machine(e, NULL, &m, NULL, &err), RL_OK);
+        for (int p = 0; p < RL_PREC_COUNT; p++) {
+            if (e->kind == RL_CAT_GPU)
+                assert_near(m.peak_flop_per_s[p], e->dense[p].value, 0.0);
+            if (e->sparse[p].value > 0)
+                assert_true(m.peak_flop_per_s[p] < e->sparse[p].value);
+        }
+    }
+    const rl_catalog_entry *h = rl_catalog_find(cat, "h100-sxm5");
+    assert_near(h->dense[RL_PREC_FP16].value, 989.4e12, 1.0);
+    assert_near(h->sparse[RL_PREC_FP16].value, 1979e12, 1.0);
+    /* fp64: the tensor-core figure is the roof, the vector one is kept apart */
+    assert_near(h->dense[RL_PREC_FP64].value, 67e12, 1.0);
+    assert_near(h->fp64_vector.value, 34e12, 1.0);
+    /* no fp8 on the A100 */
+    assert_near(rl_catalog_find(cat, "a100-sxm4-80gb")->dense[RL_PREC_FP8].value, 0.0, 0.0);
+}
+
+static void h100_ridge(void **state)
+{
+    const rl_catalog *cat = *state;
+    rl_machine m;
+    rl_err err;
+    double r;
+    assert_int_equal(rl_catalog_machine(rl_catalog_find(cat, "h100-sxm5"), NULL, &m, NULL, &err),
+                     RL_OK);
+    assert_int_equal(rl_machine_ridge(&m, RL_PREC_FP16, 0, &r, &err), RL_OK);
+    assert_near(r, 295.3, 0.1); /* dense; the sparse figure would give 591 */
+    assert_int_equal(rl_machine_ridge(&m, RL_PREC_FP8, 0, &r, &err), RL_OK);
+    assert_near(r, 590.7, 0.1);
+    /* the other data-center ridges of the reference table */
+    assert_int_equal(rl_catalog_machine(rl_catalog_find(cat, "h100-pcie"), NULL, &m, NULL, &err),
+                     RL_OK);
+    assert_near(m.peak_flop_per_s[RL_PREC_FP16] / m.mem[0].byte_per_s, 378, 0.5);
+    assert_int_equal(rl_catalog_machine(rl_catalog_find(cat, "a100-sxm4-80gb"), NULL, &m, NULL,
+                                        &err), RL_OK);
+    assert_near(m.peak_flop_per_s[RL_PREC_FP16] / m.mem[0].byte_per_s, 153, 0.5);
+}
+
+static void jetson_power_modes(void **state)
+{
+    const rl_catalog *cat = *state;
+    const rl_catalog_entry *e = rl_catalog_find(cat, "orin-nx-16gb");
+    const rl_power_mode *mode;
+    rl_machine m;
+    rl_err err;
+    char src[RL_PREC_COUNT][RL_CAT_SOURCE_LEN];
+
+    /* default: 15W, 4 SMs @ 612 MHz -> fp16 dense 5.0 TFLOP/s, ridge 49 */
+    assert_int_equal(rl_catalog_find_mode(e, NULL, &mode, &err), RL_OK);
+    assert_string_equal(mode->name, "15W");
+    assert_int_equal(rl_catalog_machine(e, NULL, &m, src, &err), RL_OK);
+    assert_near(m.peak_flop_per_s[RL_PREC_FP16], 4 * 2048 * 612e6, 1.0);
+    assert_near(m.mem[0].byte_per_s, 102.4e9, 1.0);
+    assert_near(m.peak_flop_per_s[RL_PREC_FP16] / m.mem[0].byte_per_s, 49.0, 0.1);
+    assert_non_null(strstr(src[RL_PREC_FP16], "derived"));
+    assert_near(m.peak_flop_per_s[RL_PREC_FP8], 0.0, 0.0);
+
+    /* MAXN: the datasheet's 15.0 */
+    assert_int_equal(rl_catalog_find_mode(e, "MAXN", &mode, &err), RL_OK);
+    assert_int_equal(rl_catalog_machine(e, mode, &m, NULL, &err), RL_OK);
+    assert_near(m.peak_flop_per_s[RL_PREC_FP16], 15.04e12, 0.01e12);
+    assert_near(m.peak_flop_per_s[RL_PREC_FP32], 1.88e12, 0.01e12);
+
+    /* 10W: EMC capped at 2133 MHz -> 2 x 2133 MHz x 16 B = 68.3 GB/s */
+    assert_int_equal(rl_catalog_find_mode(e, "1", &mode, &err), RL_OK);
+    assert_string_equal(mode->name, "10W");
+    assert_int_equal(rl_catalog_machine(e, mode, &m, NULL, &err), RL_OK);
+    assert_near(m.mem[0].byte_per_s, 2.0 * 2133e6 * 16, 1.0);
+
+    /* AGX names its modes MODE_30W; "30w" finds it */
+    const rl_catalog_entry *agx = rl_catalog_find(cat, "agx-orin-64gb");
+    assert_int_equal(rl_catalog_find_mode(agx, "30w", &mode, &err), RL_OK);
+    assert_string_equal(mode->name, "MODE_30W");
+    assert_true(mode->is_default);
+
+    assert_int_equal(rl_catalog_find_mode(e, "99W", &mode, &err), RL_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "99W"));
+    assert_non_null(strstr(err.msg, "15W"));
+    /* data-center GPUs have no modes */
+    assert_int_equal(rl_catalog_find_mode(rl_catalog_find(cat, "h100-sxm5"), "MAXN", &mode, &err),
+                     RL_ERR_INVALID);
+}
+
+static void name_matching(void **state)
+{
+    const rl_catalog *cat = *state;
+    struct {
+        const char *name, *id;
+    } cases[] = {
+        {"NVIDIA H100 80GB HBM3", "h100-sxm5"}, {"NVIDIA H100 PCIe", "h100-pcie"},
+        {"NVIDIA H200", "h200-sxm"},            {"NVIDIA A100-SXM4-80GB", "a100-sxm4-80gb"},
+        {"NVIDIA H200 NVL", NULL},              {"NVIDIA H100 NVL", NULL},
+        {"NVIDIA GeForce RTX 4090", NULL},      {"Orin", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const rl_catalog_entry *e = rl_catalog_match_cuda(cat, cases[i].name);
+        if (cases[i].id == NULL)
+            assert_null(e);
+        else if (!e || strcmp(e->id, cases[i].id) != 0)
+            fail_msg("%s -> %s, expected %s", cases[i].name, e ? e->id : "none", cases[i].id);
+    }
+    const rl_catalog_entry *e;
+    e = rl_catalog_match_jetson(cat, "NVIDIA Jetson Orin NX Engine Reference Carrier Board",
+                                "nvidia,p3768-0000+p3767-0001 nvidia,p3767-0001 nvidia,tegra234",
+                                0);
+    assert_string_equal(e->id, "orin-nx-8gb");
+    /* without module ids, the model text and the memory size decide */
+    e = rl_catalog_match_jetson(cat, "NVIDIA Jetson Orin NX Engine Reference Carrier Board", "",
+                                15655636ull * 1024);
+    assert_string_equal(e->id, "orin-nx-16gb");
+    e = rl_catalog_match_jetson(cat, "Jetson AGX Orin", "", 62ull << 30);
+    assert_string_equal(e->id, "agx-orin-64gb");
+    assert_null(rl_catalog_match_jetson(cat, "Jetson AGX Orin", "", 30ull << 30));
+}
+
+static void expect_parse_error(const char *text, const char *needle)
+{
+    rl_catalog_entry e;
+    rl_err err = {{0}};
+    if (rl_catalog_parse_entry(text, strlen(text), "x.json", &e, &err) == RL_OK)
+        fail_msg("accepted: %s", text);
+    if (!strstr(err.msg, needle) || !strstr(err.msg, "x.json"))
+        fail_msg("message '%s' lacks '%s'", err.msg, needle);
+    assert_null(strchr(err.msg, '\n'));
+}
+
+#define HEAD "{\"schema\": \"rooflab.catalog/1\", \"id\": \"x\", \"kind\": \"gpu\", " \
+             "\"sources\": {\"S\": \"https://example.org\"}, "                    \
+             "\"compute_capability\": {\"value\": \"9.0\", \"source\": \"S\"}, "
+
+static void bad_entries(void **state)
+{
+    (void)state;
+    expect_parse_error("{\"schema\": \"rooflab.catalog/1\", ", "not valid JSON");
+    expect_parse_error(HEAD "\"memory\": {\"type\": {\"value\": \"HBM3\", \"source\": \"S\"}, "
+                            "\"capacity_bytes\": {\"value\": 1e9}}}",
+                       "memory.capacity_bytes has no source");
+    expect_parse_error(HEAD "\"memory\": {\"type\": {\"value\": \"HBM3\", \"source\": \"Q\"}}}",
+                       "'Q'");
+    expect_parse_error(HEAD "\"memory\": {\"type\": {\"value\": \"HBM3\", \"source\": \"S\"}, "
+                            "\"capacity_bytes\": {\"value\": -1, \"source\": \"S\"}}}",
+                       "positive");
+    /* a truncated file in a folder: the loader names it */
+    rl_catalog cat;
+    rl_err err;
+    assert_int_equal(rl_catalog_load_dir(ROOFLAB_TEST_DATA "/catalog-bad", &cat, &err),
+                     RL_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "h100-sxm5.json"));
+    assert_non_null(strstr(err.msg, "not valid JSON"));
+    assert_int_equal(rl_catalog_load_dir(ROOFLAB_TEST_DATA "/absent", &cat, &err), RL_ERR_IO);
+}
+
+static void data_dir(void **state)
+{
+    (void)state;
+    char dir[1024];
+    rl_err err;
+    assert_int_equal(setenv("ROOFLAB_DATA_DIR", ROOFLAB_TEST_DATA, 1), 0);
+    assert_int_equal(rl_data_dir(dir, sizeof dir, &err), RL_ERR_IO);
+    assert_non_null(strstr(err.msg, "ROOFLAB_DATA_DIR"));
+    assert_int_equal(setenv("ROOFLAB_DATA_DIR", ROOFLAB_SOURCE_DIR, 1), 0);
+    assert_int_equal(rl_data_dir(dir, sizeof dir, &err), RL_OK);
+    assert_string_equal(dir, ROOFLAB_SOURCE_DIR);
+    unsetenv("ROOFLAB_DATA_DIR");
+    assert_int_equal(rl_data_dir(dir, sizeof dir, &err), RL_OK);
+
+    char path[1024];
+    assert_int_equal(rl_model_config_path("llama-3-8b", path, sizeof path, &err), RL_OK);
+    assert_non_null(strstr(path, "model/configs/llama-3-8b.json"));
+    assert_int_equal(rl_model_config_path("./my/config.json", path, sizeof path, &err), RL_OK);
+    assert_string_equal(path, "./my/config.json");
+    assert_int_equal(rl_model_config_path("gpt-5", path, sizeof path, &err), RL_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "llama-3-8b"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(loads_all_entries),  cmocka_unit_test(roofs_are_dense_never_sparse),
+        cmocka_unit_test(h100_ridge),         cmocka_unit_test(jetson_power_modes),
+        cmocka_unit_test(name_matching),      cmocka_unit_test(bad_entries),
+        cmocka_unit_test(data_dir),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
