@@ -84,15 +84,16 @@ int rl_cli_devices(int argc, char **argv)
         case 'r': root = optarg; break;
         case 'h': fputs(usage, stdout); return 0;
         case ':':
-            fprintf(stderr, "rooflab devices: %s needs a value\n%s", argv[optind - 1], usage);
+            fprintf(stderr, "rooflab devices: %s needs a value\n", argv[optind - 1]);
             return 2;
         default:
-            fprintf(stderr, "rooflab devices: unknown option '%s'\n%s", argv[optind - 1], usage);
+            fprintf(stderr, "rooflab devices: unknown option '%s' (see rooflab devices --help)\n",
+                    argv[optind - 1]);
             return 2;
         }
     }
     if (optind < argc) {
-        fprintf(stderr, "rooflab devices: unexpected argument '%s'\n%s", argv[optind], usage);
+        fprintf(stderr, "rooflab devices: unexpected argument '%s'\n", argv[optind]);
         return 2;
     }
     rl_err err;

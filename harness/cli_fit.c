@@ -251,7 +251,7 @@ int rl_cli_fit(int argc, char **argv)
     rl_err err;
     bool help;
     if (parse(argc, argv, &o, &help, &err) != RL_OK) {
-        fprintf(stderr, "rooflab fit: %s\n%s", err.msg, usage);
+        fprintf(stderr, "rooflab fit: %s (see rooflab fit --help)\n", err.msg);
         return 2;
     }
     if (help) {

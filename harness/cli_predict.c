@@ -233,7 +233,7 @@ int rl_cli_predict(int argc, char **argv)
     rl_err err;
     bool help;
     if (parse(argc, argv, &o, &err, &help) != RL_OK) {
-        fprintf(stderr, "rooflab predict: %s\n%s", err.msg, usage);
+        fprintf(stderr, "rooflab predict: %s (see rooflab predict --help)\n", err.msg);
         return 2;
     }
     if (help) {
