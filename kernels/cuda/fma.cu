@@ -1,0 +1,123 @@
+// The FMA compute probe on the GPU: element i starts at v = x[i] and runs
+// iters dependent steps v = fma(v, a, b) in the storage precision (the
+// probe's definition and constants are in kernels/ref/rl_ref.h); y[i] is
+// the last v. fp32 and fp64 use fmaf/fma; fp16 and bf16 run as pairs on
+// the SIMT pipes with __hfma2 (half2 / bfloat162), two FMAs per
+// instruction.
+//
+// One chain waits on its previous FMA (about 4 cycles), so every thread
+// carries CHAINS independent chains (elements blockDim.x apart, so loads
+// and stores coalesce); with a full SM of threads that is far more
+// independent work than the FMA pipes' latency needs. Memory is touched
+// once per element, before and after the loop.
+#include "kernels/cuda/rl_cuda_common.cuh"
+
+namespace rlcu {
+namespace {
+
+constexpr int CHAINS = 8;
+constexpr int THREADS = 256;
+
+template <typename T>
+__global__ void __launch_bounds__(THREADS)
+    fma_kernel(const T *__restrict__ x, T *__restrict__ y, int64_t n, int64_t iters, T a, T b)
+{
+    const int64_t tile = (int64_t)CHAINS * blockDim.x;
+    for (int64_t base = (int64_t)blockIdx.x * tile; base < n; base += (int64_t)gridDim.x * tile) {
+        T v[CHAINS];
+#pragma unroll
+        for (int k = 0; k < CHAINS; k++) {
+            const int64_t i = base + (int64_t)k * blockDim.x + threadIdx.x;
+            v[k] = i < n ? x[i] : T(0);
+        }
+#pragma unroll 4
+        for (int64_t it = 0; it < iters; it++) {
+#pragma unroll
+            for (int k = 0; k < CHAINS; k++)
+                v[k] = fma(v[k], a, b);
+        }
+#pragma unroll
+        for (int k = 0; k < CHAINS; k++) {
+            const int64_t i = base + (int64_t)k * blockDim.x + threadIdx.x;
+            if (i < n)
+                y[i] = v[k];
+        }
+    }
+}
+
+// Pairs of 16-bit values: H is the scalar type, H2 the pair.
+template <typename H, typename H2>
+__global__ void __launch_bounds__(THREADS)
+    fma2_kernel(const H *__restrict__ x, H *__restrict__ y, int64_t n, int64_t iters, H2 a, H2 b)
+{
+    const int64_t pairs = (n + 1) / 2;
+    const int64_t tile = (int64_t)CHAINS * blockDim.x;
+    const H zero = from_f<H>(0.0f);
+    for (int64_t base = (int64_t)blockIdx.x * tile; base < pairs;
+         base += (int64_t)gridDim.x * tile) {
+        H2 v[CHAINS];
+#pragma unroll
+        for (int k = 0; k < CHAINS; k++) {
+            const int64_t p = base + (int64_t)k * blockDim.x + threadIdx.x;
+            const H lo = p < pairs ? x[2 * p] : zero;
+            const H hi = p < pairs && 2 * p + 1 < n ? x[2 * p + 1] : zero;
+            v[k].x = lo;
+            v[k].y = hi;
+        }
+#pragma unroll 4
+        for (int64_t it = 0; it < iters; it++) {
+#pragma unroll
+            for (int k = 0; k < CHAINS; k++)
+                v[k] = __hfma2(v[k], a, b);
+        }
+#pragma unroll
+        for (int k = 0; k < CHAINS; k++) {
+            const int64_t p = base + (int64_t)k * blockDim.x + threadIdx.x;
+            if (p < pairs) {
+                y[2 * p] = v[k].x;
+                if (2 * p + 1 < n)
+                    y[2 * p + 1] = v[k].y;
+            }
+        }
+    }
+}
+
+unsigned fma_blocks(const rl_cu_ctx *ctx, int64_t items)
+{
+    return grid_stride_blocks(ctx, (items + CHAINS - 1) / CHAINS, THREADS);
+}
+
+} // namespace
+} // namespace rlcu
+
+using namespace rlcu;
+
+extern "C" cudaError_t rl_cu_fma(const rl_cu_ctx *ctx, rl_cu_type t, const void *x, void *y,
+                                 int64_t n, int64_t iters, double a, double b)
+{
+    if (n < 1 || iters < 0)
+        return cudaErrorInvalidValue;
+    switch (t) {
+    case RL_CU_F64:
+        fma_kernel<double><<<fma_blocks(ctx, n), THREADS, 0, ctx->stream>>>(
+            static_cast<const double *>(x), static_cast<double *>(y), n, iters, a, b);
+        break;
+    case RL_CU_F32:
+        fma_kernel<float><<<fma_blocks(ctx, n), THREADS, 0, ctx->stream>>>(
+            static_cast<const float *>(x), static_cast<float *>(y), n, iters, (float)a, (float)b);
+        break;
+    case RL_CU_F16:
+        fma2_kernel<__half, __half2><<<fma_blocks(ctx, (n + 1) / 2), THREADS, 0, ctx->stream>>>(
+            static_cast<const __half *>(x), static_cast<__half *>(y), n, iters,
+            __floats2half2_rn((float)a, (float)a), __floats2half2_rn((float)b, (float)b));
+        break;
+    case RL_CU_BF16:
+        fma2_kernel<__nv_bfloat16, __nv_bfloat162>
+            <<<fma_blocks(ctx, (n + 1) / 2), THREADS, 0, ctx->stream>>>(
+                static_cast<const __nv_bfloat16 *>(x), static_cast<__nv_bfloat16 *>(y), n, iters,
+                __floats2bfloat162_rn((float)a, (float)a), __floats2bfloat162_rn((float)b, (float)b));
+        break;
+    default: return cudaErrorInvalidValue;
+    }
+    return cudaGetLastError();
+}
