@@ -32,4 +32,18 @@ rl_status rl_ref_run(rl_op op, const rl_shape *shape, const rl_op_params *params
 void rl_ref_unit_span(rl_op op, const rl_shape *shape, int64_t unit, int64_t *first,
                       int64_t *len);
 
+/* The FMA probe (op "fma"), the same on every backend: element i starts at
+ * v = x[i] and runs shape.iters dependent steps v = fma(v, A, B) in the
+ * storage precision; y[i] is the last v. With A = B = 1/2 the map
+ * v -> (v + 1)/2 contracts to its fixed point 1, so v stays in [-1, 1] for
+ * any count, the exact result is 1 - (1 - x) 2^-iters, and each rounded
+ * step's rounding error is halved by the next, so the result is within one
+ * ulp of exact. (A slower contraction would stall short of 1 by many ulps
+ * in narrow types.)
+ * The result stops depending on iters once 2^-iters drops below the type's
+ * resolution (about 25 steps in fp32, 54 in fp64), so short counts are what
+ * check that a kernel ran the right number of steps. */
+#define RL_FMA_PROBE_A 0.5
+#define RL_FMA_PROBE_B 0.5
+
 #endif

@@ -1,0 +1,31 @@
+/* Fused bias add + GELU (tanh form): y = gelu(x + bias[col]) in one pass. */
+#include "kernels/cpu/rl_cpu.h"
+
+#define BIAS_GELU(T, S)                                                                       \
+    static void bias_gelu_##S(int64_t rows, int64_t cols, const T *restrict x,                \
+                              const T *restrict bias, T *restrict y)                          \
+    {                                                                                         \
+        _Pragma("omp parallel for schedule(static)") for (int64_t r = 0; r < rows; r++)       \
+        {                                                                                     \
+            const int64_t o = r * cols;                                                       \
+            _Pragma("omp simd") for (int64_t j = 0; j < cols; j++) y[o + j] =                 \
+                rl_gelu_##S(x[o + j] + bias[j]);                                              \
+        }                                                                                     \
+    }
+
+BIAS_GELU(float, f32)
+BIAS_GELU(double, f64)
+
+/* Tensors: x, bias, y. */
+rl_status rl_cpu_bias_gelu(const rl_launch *l, rl_err *err)
+{
+    const rl_shape *s = &l->shape;
+    if (l->precision == RL_PREC_FP32)
+        bias_gelu_f32(s->rows, s->cols, RL_T(l, 0, float), RL_T(l, 1, float), RL_T(l, 2, float));
+    else if (l->precision == RL_PREC_FP64)
+        bias_gelu_f64(s->rows, s->cols, RL_T(l, 0, double), RL_T(l, 1, double),
+                      RL_T(l, 2, double));
+    else
+        return rl_cpu_refuse(l, err);
+    return RL_OK;
+}

@@ -1,0 +1,33 @@
+/* LayerNorm over each row: y = (x - mean) * rstd * gamma + beta. */
+#include "kernels/cpu/rl_cpu.h"
+
+#define LAYERNORM(T, S)                                                                       \
+    void rl_cpu_layernorm_rows_##S(int64_t rows, int64_t cols, T eps, const T *restrict x,    \
+                                   const T *restrict gamma, const T *restrict beta,           \
+                                   T *restrict y)                                             \
+    {                                                                                         \
+        _Pragma("omp parallel for schedule(static)") for (int64_t r = 0; r < rows; r++)       \
+        {                                                                                     \
+            T mean, rstd;                                                                     \
+            rl_row_moments_##S(cols, eps, x + r * cols, &mean, &rstd);                        \
+            rl_row_normalise_##S(cols, mean, rstd, x + r * cols, gamma, beta, y + r * cols);  \
+        }                                                                                     \
+    }
+
+LAYERNORM(float, f32)
+LAYERNORM(double, f64)
+
+/* Tensors: x, gamma, beta, y. */
+rl_status rl_cpu_layernorm(const rl_launch *l, rl_err *err)
+{
+    const rl_shape *s = &l->shape;
+    if (l->precision == RL_PREC_FP32)
+        rl_cpu_layernorm_rows_f32(s->rows, s->cols, (float)l->params.eps, RL_T(l, 0, float),
+                                  RL_T(l, 1, float), RL_T(l, 2, float), RL_T(l, 3, float));
+    else if (l->precision == RL_PREC_FP64)
+        rl_cpu_layernorm_rows_f64(s->rows, s->cols, l->params.eps, RL_T(l, 0, double),
+                                  RL_T(l, 1, double), RL_T(l, 2, double), RL_T(l, 3, double));
+    else
+        return rl_cpu_refuse(l, err);
+    return RL_OK;
+}

@@ -1,0 +1,155 @@
+/* The CPU backend's kernels: one op per file, each in fp32 and fp64.
+ *
+ * Every kernel is written once over a type T and stamped out for float and
+ * double by a macro, with <tgmath.h> choosing expf/exp and tanhf/tanh, so
+ * the fp32 kernels do fp32 arithmetic with fp32 accumulators. Row ops split
+ * rows across OpenMP threads (schedule(static)) and vectorise along the row
+ * (omp simd); elementwise and streaming ops split elements the same static
+ * way. Internal to kernels/cpu/: the harness sees only the backend table. */
+#ifndef RL_CPU_H
+#define RL_CPU_H
+
+#include <stdint.h>
+#include <tgmath.h>
+
+#include "kernels/rl_backend.h"
+
+/* glibc's vector maths library (libmvec, linked through libm) has SIMD
+ * expf/exp and tanhf/tanh, accurate to a few ulp, but <math.h> announces
+ * them only under -ffast-math, which the kernels do without. Announcing them
+ * here lets the omp simd loops of softmax and GELU call them a vector at a
+ * time; with scalar libm calls those kernels are bound by exp/tanh, not by
+ * memory, and fusion gains vanish. x86-64 only: other ports differ by
+ * release. */
+#if defined(__x86_64__) && defined(__GLIBC__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(__FAST_MATH__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 35))
+__attribute__((simd("notinbranch"))) float(expf)(float);
+__attribute__((simd("notinbranch"))) double(exp)(double);
+__attribute__((simd("notinbranch"))) float(tanhf)(float);
+__attribute__((simd("notinbranch"))) double(tanh)(double);
+#endif
+
+/* One op's entry point: pick the fp32 or fp64 kernel, or refuse. */
+typedef rl_status (*rl_cpu_kernel)(const rl_launch *l, rl_err *err);
+
+rl_status rl_cpu_gemm(const rl_launch *l, rl_err *err);
+rl_status rl_cpu_layernorm(const rl_launch *l, rl_err *err);
+rl_status rl_cpu_softmax(const rl_launch *l, rl_err *err);
+rl_status rl_cpu_residual_layernorm(const rl_launch *l, rl_err *err);
+rl_status rl_cpu_residual_layernorm_unfused(const rl_launch *l, rl_err *err);
+rl_status rl_cpu_scale_mask_softmax(const rl_launch *l, rl_err *err);
+rl_status rl_cpu_scale_mask_softmax_unfused(const rl_launch *l, rl_err *err);
+rl_status rl_cpu_bias_gelu(const rl_launch *l, rl_err *err);
+rl_status rl_cpu_bias_gelu_unfused(const rl_launch *l, rl_err *err);
+rl_status rl_cpu_copy(const rl_launch *l, rl_err *err);
+rl_status rl_cpu_triad(const rl_launch *l, rl_err *err);
+rl_status rl_cpu_fma(const rl_launch *l, rl_err *err);
+
+/* The error of a kernel asked for a precision it does not have. */
+static inline rl_status rl_cpu_refuse(const rl_launch *l, rl_err *err)
+{
+    return rl_fail(err, RL_ERR_UNSUPPORTED,
+                   "cpu backend: %s at %s not supported (the CPU kernels are fp32 and fp64)",
+                   rl_op_name(l->op), rl_precision_name(l->precision));
+}
+
+/* The building blocks the fused kernels share with the unfused chains.
+ * Rows are row-major, cols apart. */
+#define RL_CPU_BLOCKS(T, S)                                                                   \
+    void rl_cpu_layernorm_rows_##S(int64_t rows, int64_t cols, T eps, const T *restrict x,    \
+                                   const T *restrict gamma, const T *restrict beta,           \
+                                   T *restrict y);                                            \
+    void rl_cpu_softmax_rows_##S(int64_t rows, int64_t cols, const T *restrict x,             \
+                                 T *restrict y);                                              \
+    void rl_cpu_residual_add_##S(int64_t n, const T *restrict x, const T *restrict r,         \
+                                 T *restrict h);                                              \
+    void rl_cpu_scale_##S(int64_t n, T scale, const T *restrict x, T *restrict y);            \
+    void rl_cpu_causal_mask_##S(int64_t rows, int64_t cols, const T *restrict x,              \
+                                T *restrict y);                                               \
+    void rl_cpu_bias_add_##S(int64_t rows, int64_t cols, const T *restrict x,                 \
+                             const T *restrict bias, T *restrict y);                          \
+    void rl_cpu_gelu_##S(int64_t n, const T *restrict x, T *restrict y);
+
+RL_CPU_BLOCKS(float, f32)
+RL_CPU_BLOCKS(double, f64)
+
+/* Inline row pieces, stamped out per type. The softmax pieces take the
+ * number of unmasked leading elements and a logit scale, so the plain and
+ * the scaled-and-masked softmax share them. */
+#define RL_CPU_ROW_HELPERS(T, S)                                                              \
+    static inline T rl_row_max_##S(int64_t n, T scale, const T *restrict x)                   \
+    {                                                                                         \
+        T m = -INFINITY;                                                                      \
+        _Pragma("omp simd reduction(max : m)") for (int64_t j = 0; j < n; j++)                \
+        {                                                                                     \
+            const T v = scale * x[j];                                                         \
+            m = v > m ? v : m;                                                                \
+        }                                                                                     \
+        return m;                                                                             \
+    }                                                                                         \
+    /* y = exp(scale x - max); returns the sum of y. libmvec's exp takes a                    \
+     * slow scalar path for every vector holding a far-negative or -inf lane                  \
+     * (a masked key), so the argument is clamped at lo first, and -inf keys                  \
+     * are then zeroed by a multiply; a finite key below lo gets e^lo,                        \
+     * nothing beside the row's largest term, 1. The clamp is its own pass                    \
+     * through y (in L1): in one loop the compiler turns exp(max(t, lo))                      \
+     * back into a select of exp(t), slow path and all. */                                    \
+    static inline T rl_row_exp_sum_##S(int64_t n, T scale, T max, const T *restrict x,        \
+                                       T *restrict y)                                         \
+    {                                                                                         \
+        const T lo = sizeof(T) == sizeof(float) ? -80 : -700;                                 \
+        _Pragma("omp simd") for (int64_t j = 0; j < n; j++)                                   \
+        {                                                                                     \
+            const T t = scale * x[j] - max;                                                   \
+            y[j] = t > lo ? t : lo;                                                           \
+        }                                                                                     \
+        T sum = 0;                                                                            \
+        _Pragma("omp simd reduction(+ : sum)") for (int64_t j = 0; j < n; j++)                \
+        {                                                                                     \
+            y[j] = exp(y[j]) * (T)(scale * x[j] - max > -INFINITY);                           \
+            sum += y[j];                                                                      \
+        }                                                                                     \
+        return sum;                                                                           \
+    }                                                                                         \
+    static inline void rl_row_mul_##S(int64_t n, T factor, T *restrict y)                     \
+    {                                                                                         \
+        _Pragma("omp simd") for (int64_t j = 0; j < n; j++) y[j] *= factor;                   \
+    }                                                                                         \
+    /* Centred two-pass mean and 1/sqrt(var + eps), biased variance: the                      \
+     * second pass re-reads a row that is still in L1/L2. */                                  \
+    static inline void rl_row_moments_##S(int64_t n, T eps, const T *restrict x, T *mean,     \
+                                          T *rstd)                                            \
+    {                                                                                         \
+        T sum = 0;                                                                            \
+        _Pragma("omp simd reduction(+ : sum)") for (int64_t j = 0; j < n; j++) sum += x[j];   \
+        const T mu = sum / (T)n;                                                              \
+        T ss = 0;                                                                             \
+        _Pragma("omp simd reduction(+ : ss)") for (int64_t j = 0; j < n; j++)                 \
+        {                                                                                     \
+            const T d = x[j] - mu;                                                            \
+            ss += d * d;                                                                      \
+        }                                                                                     \
+        *mean = mu;                                                                           \
+        *rstd = 1 / sqrt(ss / (T)n + eps);                                                    \
+    }                                                                                         \
+    static inline void rl_row_normalise_##S(int64_t n, T mean, T rstd, const T *restrict x,   \
+                                            const T *restrict gamma, const T *restrict beta,  \
+                                            T *restrict y)                                    \
+    {                                                                                         \
+        _Pragma("omp simd") for (int64_t j = 0; j < n; j++) y[j] =                            \
+            (x[j] - mean) * rstd * gamma[j] + beta[j];                                        \
+    }                                                                                         \
+    /* GELU, tanh form (the reference's). */                                                  \
+    static inline T rl_gelu_##S(T v)                                                          \
+    {                                                                                         \
+        const T k = (T)0.7978845608028654; /* sqrt(2 / pi) */                                 \
+        return (T)0.5 * v * (1 + tanh(k * (v + (T)0.044715 * v * v * v)));                   \
+    }
+
+RL_CPU_ROW_HELPERS(float, f32)
+RL_CPU_ROW_HELPERS(double, f64)
+
+/* The tensors of a launch, typed. */
+#define RL_T(l, i, T) ((T *)(l)->tensors[i])
+
+#endif
