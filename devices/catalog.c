@@ -13,9 +13,13 @@
 
 /* ---- small helpers ------------------------------------------------------- */
 
+/* Copy with truncation to len - 1 characters. */
 static void copy_str(char *dst, size_t len, const char *src)
 {
-    snprintf(dst, len, "%s", src ? src : "");
+    size_t i = 0;
+    for (; src && src[i] && i + 1 < len; i++)
+        dst[i] = src[i];
+    dst[i] = 0;
 }
 
 static bool ci_contains(const char *hay, const char *needle)
@@ -177,7 +181,7 @@ static rl_status parse_modes(const parse_ctx *c, const cJSON *arr, rl_catalog_en
         char where[48];
         snprintf(where, sizeof where, "power_modes[%s]", pm->name);
         RL_TRY(check_source(c, where, cJSON_IsString(src) ? src->valuestring : NULL));
-        double id, cpus, sms;
+        double id = 0, cpus = 0, sms = 0;
         RL_TRY(get_int_field(c, m, "id", where, true, &id));
         RL_TRY(get_int_field(c, m, "online_cpus", where, false, &cpus));
         RL_TRY(get_int_field(c, m, "sms", where, false, &sms));
@@ -429,8 +433,8 @@ rl_status rl_catalog_load_dir(const char *dir, rl_catalog *cat, rl_err *err)
         }
         char path[1024];
         snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-        char *text;
-        size_t len;
+        char *text = NULL;
+        size_t len = 0;
         st = read_file(path, &text, &len, err);
         if (st != RL_OK)
             break;

@@ -65,7 +65,7 @@ rl_status rl_predict_case(const rl_machine *m, rl_op op, rl_precision p, const r
                           rl_case_prediction *out, rl_err *err)
 {
     RL_TRY(rl_shape_validate(op, p, shape, err));
-    double ridge;
+    double ridge = 0.0;
     RL_TRY(rl_machine_ridge(m, p, 0, &ridge, err));
 
     rl_case_prediction r = {0};
