@@ -92,7 +92,7 @@ rl_status rl_case_execute(rl_backend *be, const rl_case_spec *spec,
     rl_status s = rl_case_prepare(be, spec, &run, &err);
     if (s != RL_OK) {
         res->outcome = s == RL_ERR_UNSUPPORTED ? RL_CASE_UNSUPPORTED : RL_CASE_ERROR;
-        snprintf(res->message, sizeof res->message, "%s", err.msg);
+        snprintf(res->message, sizeof res->message, "%.255s", err.msg);
         return RL_OK;
     }
     run.stop = stop;
@@ -130,7 +130,7 @@ rl_status rl_case_execute(rl_backend *be, const rl_case_spec *spec,
         }
     } else {
         res->outcome = s == RL_ERR_VALIDATION ? RL_CASE_VALIDATION_FAILED : RL_CASE_ERROR;
-        snprintf(res->message, sizeof res->message, "%s", err.msg);
+        snprintf(res->message, sizeof res->message, "%.255s", err.msg);
     }
     rl_case_release(&run);
     return s == RL_ERR_INTERRUPTED ? RL_ERR_INTERRUPTED : RL_OK;

@@ -78,8 +78,8 @@ static void add_roof(rl_roof_set *set, bool memory, const char *name, const char
     rl_roof *r = memory ? &set->memory[set->memory_count] : &set->compute[set->compute_count];
     if ((memory ? set->memory_count : set->compute_count) >= RL_MAX_ROOFS || value <= 0)
         return;
-    snprintf(r->name, sizeof r->name, "%s", name);
-    snprintf(r->unit, sizeof r->unit, "%s", unit);
+    snprintf(r->name, sizeof r->name, "%.23s", name);
+    snprintf(r->unit, sizeof r->unit, "%.15s", unit);
     snprintf(r->source, sizeof r->source, "%s", source);
     r->value = value;
     if (memory)
@@ -152,7 +152,7 @@ static rl_status measure_compute(rl_backend *be, const rl_ceilings_options *o,
                                        .iters = 4096}};
         rl_case_result res;
         RL_TRY(measure(be, &spec, o, true, &res, err));
-        snprintf(source, sizeof source, "measured: fma probe %s", res.name);
+        snprintf(source, sizeof source, "measured: fma probe %.100s", res.name);
         add_roof(&rec->measured, false, rl_precision_name(simd[i]), "simd", res.flop_per_s, source);
     }
     /* Large GEMMs: the attainable BLAS rate (CPU), tensor cores (GPU). */
@@ -168,7 +168,7 @@ static rl_status measure_compute(rl_backend *be, const rl_ceilings_options *o,
         rl_case_result res;
         RL_TRY(measure(be, &spec, o, true, &res, err));
         const bool tensor = !cpu && gemm[i] != RL_PREC_FP64 && gemm[i] != RL_PREC_FP32;
-        snprintf(source, sizeof source, "measured: %s %s", cpu ? "OpenBLAS" : "cuBLAS", res.name);
+        snprintf(source, sizeof source, "measured: %s %.100s", cpu ? "OpenBLAS" : "cuBLAS", res.name);
         add_roof(&rec->measured, false, rl_precision_name(gemm[i]), tensor ? "tensor" : "blas",
                  res.flop_per_s, source);
     }

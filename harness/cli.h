@@ -12,5 +12,8 @@ int rl_cli_devices(int argc, char **argv);
 int rl_cli_predict(int argc, char **argv);
 int rl_cli_fit(int argc, char **argv);
 int rl_cli_ceilings(int argc, char **argv);
+int rl_cli_report(int argc, char **argv);
+int rl_cli_compare(int argc, char **argv);
+int rl_cli_merge(int argc, char **argv);
 
 #endif

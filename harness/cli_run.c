@@ -96,7 +96,7 @@ static int parse_options(int argc, char **argv, run_options *o, rl_err *err)
             o->seed = (uint64_t)v;
             o->seed_given = true;
             break;
-        case 'h': return 1;
+        case 'h': return -1; /* not an rl_status: help was asked for */
         case ':': return rl_fail(err, RL_ERR_INVALID, "option %s needs a value", argv[optind - 1]);
         default: return rl_fail(err, RL_ERR_INVALID, "unknown option '%s'", argv[optind - 1]);
         }
@@ -232,7 +232,7 @@ static rl_status attach_ceilings(rl_backend *be, const run_options *o, const rl_
 
 static rl_status write_results(const rl_results *r, const char *dir, rl_err *err)
 {
-    char path[PATH_MAX];
+    char path[PATH_MAX + 32];
     snprintf(path, sizeof path, "%s/results.json", dir);
     RL_TRY(rl_results_write_json(r, path, err));
     snprintf(path, sizeof path, "%s/results.csv", dir);
@@ -244,7 +244,7 @@ int rl_cli_run(int argc, char **argv)
     run_options o;
     rl_err err;
     int parsed = parse_options(argc, argv, &o, &err);
-    if (parsed == 1) {
+    if (parsed == -1) {
         fputs(usage, stdout);
         return 0;
     }

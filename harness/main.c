@@ -11,6 +11,9 @@ static const char usage[] =
     "  run       validate and measure the suite on this device; write results.json/.csv\n"
     "  bench     the same cases through Google Benchmark's front end (--benchmark_* flags)\n"
     "  ceilings  measure this machine's roofs (bandwidth per memory level, compute peaks)\n"
+    "  report    draw roofline.svg and report.html from a results.json\n"
+    "  compare   two runs case by case: ratios, compare.csv, compare.svg\n"
+    "  merge     many hosts' runs side by side: median, spread, slow hosts\n"
     "  devices   the device found here and the catalog entry it matches\n"
     "  predict   the roofline prediction for one op on a catalog device\n"
     "  fit       whether an LLM's weights, KV-cache and activations fit a device\n"
@@ -24,7 +27,8 @@ typedef struct command {
 static const command commands[] = {
     {"run", rl_cli_run},         {"bench", rl_cli_bench},     {"devices", rl_cli_devices},
     {"predict", rl_cli_predict}, {"fit", rl_cli_fit},         {"version", rl_cli_version},
-    {"ceilings", rl_cli_ceilings},
+    {"ceilings", rl_cli_ceilings}, {"report", rl_cli_report},   {"compare", rl_cli_compare},
+    {"merge", rl_cli_merge},
 };
 
 int main(int argc, char **argv)
