@@ -348,12 +348,18 @@ static void test_gemm(void **state)
     (void)state;
     REQUIRE_GPU();
     rl_err err = {{0}};
-    /* Shapes every precision takes (n % 8 == 0, k % 16 == 0 for fp8 and
-     * int8), then an awkward one the float precisions take. */
+    /* Shapes the float precisions and int8 take (n and k multiples of 4,
+     * n of 8 and k of 16 as fp8 needs), shapes with every dimension a
+     * multiple of 16 for fp8, then an awkward one only the float precisions
+     * take. */
     const rl_shape even[] = {{.m = 1, .n = 8, .k = 16},
                              {.m = 33, .n = 40, .k = 64},
                              {.m = 65, .n = 24, .k = 48},
                              {.m = 128, .n = 256, .k = 96}};
+    const rl_shape even16[] = {{.m = 16, .n = 16, .k = 16},
+                               {.m = 32, .n = 48, .k = 64},
+                               {.m = 64, .n = 32, .k = 48},
+                               {.m = 128, .n = 256, .k = 96}};
     const rl_shape odd = {.m = 17, .n = 33, .k = 29};
     for (int p = 0; p < RL_PREC_COUNT; p++) {
         if (!gpu.supports(gpu.state, RL_OP_GEMM, (rl_precision)p, 0, &err)) {
@@ -362,7 +368,7 @@ static void test_gemm(void **state)
             continue;
         }
         for (size_t s = 0; s < sizeof even / sizeof even[0]; s++)
-            check_case(RL_OP_GEMM, (rl_precision)p, 0, even[s], 0);
+            check_case(RL_OP_GEMM, (rl_precision)p, 0, p == RL_PREC_FP8 ? even16[s] : even[s], 0);
         if (p == RL_PREC_INT8 || p == RL_PREC_FP8) {
             /* Refused with a reason, not a crash or garbage. */
             const case_result r = run_case(RL_OP_GEMM, (rl_precision)p, 0, odd, 0);

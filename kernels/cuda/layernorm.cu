@@ -97,6 +97,10 @@ __global__ void __launch_bounds__(1024)
     const float inv_cols = 1.0f / (float)cols;
 
     for (int64_t r = blockIdx.x; r < rows; r += gridDim.x) {
+        // A row's head (and so which thread owns which shared-memory slot)
+        // can differ from the last row's: let every thread finish with the
+        // last row before any writes this one.
+        __syncthreads();
         const int64_t off = r * cols;
         const RowSplit<T> sp(x + off, cols, vec);
 

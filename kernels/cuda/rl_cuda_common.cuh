@@ -181,8 +181,8 @@ __device__ __forceinline__ MaxSum maxsum_merge(MaxSum a, MaxSum b)
         r.s = 0.0f;
         return r;
     }
-    r.s = (a.m == -INFINITY ? 0.0f : a.s * expf(a.m - m)) +
-          (b.m == -INFINITY ? 0.0f : b.s * expf(b.m - m));
+    r.s = (a.m == -INFINITY ? 0.0f : a.s * __expf(a.m - m)) +
+          (b.m == -INFINITY ? 0.0f : b.s * __expf(b.m - m));
     return r;
 }
 

@@ -13,6 +13,12 @@
 //       default.
 // Also here: the fused scale + causal mask + softmax (one v3 kernel) and the
 // scale and causal-mask steps of its unfused chain.
+//
+// exp is __expf (ex2.approx after a multiply by log2 e: 2 instructions, a few
+// ulp for the arguments x - max in [-10, 0] that occur here) in every
+// version: the accurate expf costs about ten, which would make the 16-bit
+// kernels compute-bound on H100 (7 elements per SM per cycle at full HBM
+// bandwidth).
 #include "kernels/cuda/rl_cuda_common.cuh"
 
 namespace rlcu {
@@ -32,10 +38,10 @@ __global__ void __launch_bounds__(128)
             m = fmaxf(m, to_f(xr[j]));
         float s = 0.0f;
         for (int64_t j = 0; j < cols; j++)
-            s += expf(to_f(xr[j]) - m);
+            s += __expf(to_f(xr[j]) - m);
         const float inv = 1.0f / s;
         for (int64_t j = 0; j < cols; j++)
-            yr[j] = from_f<T>(expf(to_f(xr[j]) - m) * inv);
+            yr[j] = from_f<T>(__expf(to_f(xr[j]) - m) * inv);
     }
 }
 
@@ -55,10 +61,10 @@ __global__ void __launch_bounds__(256)
         m = warp_max(m);
         float s = 0.0f;
         for (int64_t j = lane; j < cols; j += 32)
-            s += expf(to_f(xr[j]) - m);
+            s += __expf(to_f(xr[j]) - m);
         const float inv = 1.0f / warp_sum(s);
         for (int64_t j = lane; j < cols; j += 32)
-            yr[j] = from_f<T>(expf(to_f(xr[j]) - m) * inv);
+            yr[j] = from_f<T>(__expf(to_f(xr[j]) - m) * inv);
     }
 }
 
@@ -78,6 +84,10 @@ __global__ void __launch_bounds__(1024)
     __shared__ float red[64];
 
     for (int64_t r = blockIdx.x; r < rows; r += gridDim.x) {
+        // A row's head (and so which thread owns which shared-memory slot)
+        // can differ from the last row's: let every thread finish with the
+        // last row before any writes this one.
+        __syncthreads();
         const int64_t off = r * cols;
         const RowSplit<T> sp(x + off, cols, vec);
         const int64_t q = MASK ? r % cols : cols;
@@ -115,16 +125,16 @@ __global__ void __launch_bounds__(1024)
                 for (int k = 0; k < N; k += 4) {
                     float4 *p4 = reinterpret_cast<float4 *>(srow + v * N + k);
                     float4 f4 = *p4;
-                    f4.x = expf(f4.x - mx);
-                    f4.y = expf(f4.y - mx);
-                    f4.z = expf(f4.z - mx);
-                    f4.w = expf(f4.w - mx);
+                    f4.x = __expf(f4.x - mx);
+                    f4.y = __expf(f4.y - mx);
+                    f4.z = __expf(f4.z - mx);
+                    f4.w = __expf(f4.w - mx);
                     *p4 = f4;
                     s += (f4.x + f4.y) + (f4.z + f4.w);
                 }
             }
             for (int64_t i = threadIdx.x; i < sp.nscalar; i += blockDim.x) {
-                const float e = expf(srow[sp.nvec * N + i] - mx);
+                const float e = __expf(srow[sp.nvec * N + i] - mx);
                 srow[sp.nvec * N + i] = e;
                 s += e;
             }
@@ -159,24 +169,24 @@ __global__ void __launch_bounds__(1024)
                     pm = fmaxf(pm, f[k]);
                 }
                 if (pm > ms.m) {
-                    ms.s = ms.m == -INFINITY ? 0.0f : ms.s * expf(ms.m - pm);
+                    ms.s = ms.m == -INFINITY ? 0.0f : ms.s * __expf(ms.m - pm);
                     ms.m = pm;
                 }
                 if (ms.m != -INFINITY) {
 #pragma unroll
                     for (int k = 0; k < N; k++)
-                        ms.s += expf(f[k] - ms.m);
+                        ms.s += __expf(f[k] - ms.m);
                 }
             }
             for (int64_t i = threadIdx.x; i < sp.nscalar; i += blockDim.x) {
                 const int64_t j = sp.scalar_col(i);
                 const float f = value(x[off + j], j);
                 if (f > ms.m) {
-                    ms.s = ms.m == -INFINITY ? 0.0f : ms.s * expf(ms.m - f);
+                    ms.s = ms.m == -INFINITY ? 0.0f : ms.s * __expf(ms.m - f);
                     ms.m = f;
                 }
                 if (ms.m != -INFINITY)
-                    ms.s += expf(f - ms.m);
+                    ms.s += __expf(f - ms.m);
             }
             const MaxSum t = block_maxsum(ms, red);
             const float mx = t.m, inv = 1.0f / t.s;
@@ -187,12 +197,12 @@ __global__ void __launch_bounds__(1024)
                 Pack<T> o;
 #pragma unroll
                 for (int k = 0; k < N; k++)
-                    o.v[k] = from_f<T>(expf(value(p.v[k], j0 + k) - mx) * inv);
+                    o.v[k] = from_f<T>(__expf(value(p.v[k], j0 + k) - mx) * inv);
                 st16(y + off + j0, o);
             }
             for (int64_t i = threadIdx.x; i < sp.nscalar; i += blockDim.x) {
                 const int64_t j = sp.scalar_col(i);
-                y[off + j] = from_f<T>(expf(value(x[off + j], j) - mx) * inv);
+                y[off + j] = from_f<T>(__expf(value(x[off + j], j) - mx) * inv);
             }
         }
     }
