@@ -1,6 +1,8 @@
 /* rooflab: the command line. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "harness/cli.h"
 
@@ -31,8 +33,24 @@ static const command commands[] = {
     {"merge", rl_cli_merge},
 };
 
+/* OpenMP threads that spin-wait after a parallel region steal the cores
+ * OpenBLAS's own threads need: on two cores sgemm ran at half speed after
+ * an OpenMP cache flush. libgomp reads OMP_WAIT_POLICY when it loads, before
+ * main, so when the user has not chosen a policy we set PASSIVE and start
+ * again. The variable is recorded with the results like every OMP_* one. */
+static void prefer_passive_openmp(char **argv)
+{
+    if (getenv("OMP_WAIT_POLICY") || getenv("ROOFLAB_NO_REEXEC"))
+        return;
+    if (setenv("OMP_WAIT_POLICY", "PASSIVE", 1) != 0 || setenv("ROOFLAB_NO_REEXEC", "1", 1) != 0)
+        return;
+    execv("/proc/self/exe", argv);
+    /* If that failed, carry on with the spinning policy. */
+}
+
 int main(int argc, char **argv)
 {
+    prefer_passive_openmp(argv);
     if (argc < 2) {
         fputs(usage, stderr);
         return 2;

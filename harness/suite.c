@@ -56,7 +56,9 @@ static void add_row_ops(case_list *l, const rl_suite_request *req, rl_precision 
         /* Attention scores are rows of one sequence: 1024 keys per query. */
         const bool attention = rl_op_fused_partner(op) == RL_OP_SCALE_MASK_SOFTMAX;
         const int64_t cols = attention ? 1024 : hidden;
-        push(l, req, op, p, (rl_shape){.rows = rows_for(op, p, cols, target), .cols = cols});
+        /* A chain runs at its fused op's shape, so the pair compares. */
+        const rl_op sized_by = rl_op_fused_partner(op);
+        push(l, req, op, p, (rl_shape){.rows = rows_for(sized_by, p, cols, target), .cols = cols});
     }
 }
 

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +40,18 @@ static void quick_reaches_past_cache(void **state)
             assert_true(bytes >= 4.0 * (double)cache);
         }
         assert_int_equal(rl_shape_validate(c->op, c->precision, &c->shape, NULL), RL_OK);
+    }
+    /* each unfused chain runs at its fused op's shape */
+    for (size_t i = 0; i < n; i++) {
+        if (!rl_op_is_unfused(cases[i].op))
+            continue;
+        bool paired = false;
+        for (size_t j = 0; j < n; j++)
+            paired |= cases[j].op == rl_op_fused_partner(cases[i].op) &&
+                      cases[j].precision == cases[i].precision &&
+                      cases[j].shape.rows == cases[i].shape.rows &&
+                      cases[j].shape.cols == cases[i].shape.cols;
+        assert_true(paired);
     }
     assert_true(gemm_fp32 >= 3);
     assert_true(gemm_fp64 >= 3);
