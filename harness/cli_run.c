@@ -14,6 +14,7 @@
 #include "harness/rl_ceilings.h"
 #include "harness/rl_cli_util.h"
 #include "harness/rl_run_info.h"
+#include "harness/rl_run_model.h"
 #include "harness/rl_suite.h"
 #include "report/rl_summary.h"
 
@@ -273,6 +274,7 @@ int rl_cli_run(int argc, char **argv)
     int code = 0;
     rl_case_spec *cases = NULL;
     size_t count = 0;
+    rl_run_model model = {0};
 
     if (rl_cpu_detect(&info->cpu, &err) != RL_OK) {
         code = rl_cli_fail("run", err.msg);
@@ -284,6 +286,9 @@ int rl_cli_run(int argc, char **argv)
     snprintf(info->suite, sizeof info->suite, "%s", o.suite);
     info->threads = o.threads > 0 ? o.threads : info->cpu.pus;
     info->seed = o.seed_given ? o.seed : (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+    rl_run_model_open(&model, info->device);
+    results.extra_json = model.profile_json;
+    rl_run_model_datasheet(&model, &results.ceilings.datasheet);
 
     rl_suite_request req = {.suite = o.suite,
                             .op_mask = op_mask,
@@ -348,6 +353,7 @@ int rl_cli_run(int argc, char **argv)
                                       &interrupted, &res);
         if (s == RL_ERR_INTERRUPTED)
             break;
+        rl_run_model_predict(&model, &results.ceilings, &res);
         if (res.outcome != RL_CASE_OK) {
             any_failed = true;
             fprintf(stderr, "        %s: %s\n", rl_case_outcome_name(res.outcome), res.message);
@@ -370,6 +376,7 @@ int rl_cli_run(int argc, char **argv)
 out:
     free(cases);
     rl_results_free(&results);
+    rl_run_model_close(&model);
     be.destroy(be.state);
     return code;
 }

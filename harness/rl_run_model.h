@@ -1,0 +1,30 @@
+/* rooflab harness: what the model says about a run's device: its profile
+ * (for results.json), its datasheet roofs, and a prediction per case. */
+#ifndef RL_RUN_MODEL_H
+#define RL_RUN_MODEL_H
+
+#include "devices/rl_device.h"
+#include "report/rl_results.h"
+
+typedef struct rl_run_model {
+    rl_catalog catalog;
+    rl_detection detection;
+    const rl_device_profile *profile; /* the profile of the device the run uses; may be NULL */
+    void *profile_json;               /* {"device_profile": {...}} for rl_results.extra_json */
+} rl_run_model;
+
+/* Detect and pick the profile of device_id ("cpu", "cuda:0"). Failing to
+ * detect is not fatal: predictions are then left out, with a note. */
+void rl_run_model_open(rl_run_model *m, const char *device_id);
+void rl_run_model_close(rl_run_model *m);
+
+/* The device's datasheet (or, for a CPU, estimated) roofs. */
+void rl_run_model_datasheet(const rl_run_model *m, rl_roof_set *out);
+
+/* Fill res->predicted from the profile's dense peaks and its memory
+ * bandwidth; on a CPU, whose datasheet bandwidth is unknown, the measured
+ * DRAM roof is used when there is one. */
+void rl_run_model_predict(const rl_run_model *m, const rl_ceilings *ceilings,
+                          rl_case_result *res);
+
+#endif
