@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 /* Largest plausible size of one cache instance per level. */
 static const uint64_t cache_cap_bytes[] = {0, 1ull << 20, 64ull << 20, 1ull << 30};
@@ -121,6 +122,17 @@ rl_status rl_cpu_detect(rl_cpu_info *cpu, rl_err *err)
         cpu->numa_nodes = 1;
     hwloc_obj_t root = hwloc_get_root_obj(topo);
     cpu->memory_bytes = root ? root->total_memory : 0;
+    /* Some VMs give their NUMA node a fraction of the memory the kernel
+     * reports (6.6 of 24 GB was seen): trust the larger, and say so. */
+    const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    const uint64_t phys = pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page : 0;
+    if (phys > cpu->memory_bytes + cpu->memory_bytes / 10) {
+        char note[160];
+        snprintf(note, sizeof note, "hwloc reports %.3g GB of memory, the kernel %.3g GB; using the "
+                                    "kernel's", cpu->memory_bytes / 1e9, phys / 1e9);
+        add_warning(cpu, note);
+        cpu->memory_bytes = phys;
+    }
     read_caches(cpu, topo);
     hwloc_topology_destroy(topo);
 

@@ -238,7 +238,7 @@ void rl_profile_from_cpu(const rl_cpu_info *cpu, const rl_cpu_peak *peak,
     snprintf(out->machine.mem[0].name, sizeof out->machine.mem[0].name, "DRAM");
     /* No bandwidth without a measurement: DIMM speeds are not visible. */
     snprintf(out->bandwidth_source, sizeof out->bandwidth_source,
-             "unknown (measure it: rooflab run --ops copy,triad)");
+             "unknown (measure it: rooflab ceilings)");
     out->machine.peak_flop_per_s[RL_PREC_FP32] = peak->fp32_flop_per_s;
     out->machine.peak_flop_per_s[RL_PREC_FP64] = peak->fp64_flop_per_s;
     for (int p = RL_PREC_FP64; p <= RL_PREC_FP32; p++)

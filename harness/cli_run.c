@@ -1,5 +1,6 @@
 /* rooflab run: the suite, validated and measured, written as results.json
  * and results.csv. */
+#include <cJSON.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
@@ -13,9 +14,11 @@
 #include "harness/rl_case.h"
 #include "harness/rl_ceilings.h"
 #include "harness/rl_cli_util.h"
+#include "harness/rl_llm_suite.h"
 #include "harness/rl_run_info.h"
 #include "harness/rl_run_model.h"
 #include "harness/rl_suite.h"
+#include "devices/rl_catalog.h"
 #include "report/rl_summary.h"
 
 /* The one piece of mutable global state: set by SIGINT so the run stops
@@ -34,12 +37,19 @@ static const char usage[] =
     "usage: rooflab run [--device auto|cpu|cuda:N] [--suite quick|full] [--ops LIST]\n"
     "                   [--precision LIST] [--threads N] [--repetitions N] [--seed N]\n"
     "                   [--shape SPEC] [--ceilings] [--out DIR]\n"
+    "       rooflab run --suite llm --model NAME|PATH --batch B --seq S [--dtype D] ...\n"
     "\n"
     "Validates every case against its float64 reference, then measures it through\n"
     "Google Benchmark and writes DIR/results.json and DIR/results.csv.\n"
     "  --device       auto (default: a CUDA GPU when usable, else the CPU), cpu, cuda:N\n"
     "  --suite        quick (default, about two minutes on two cores), full, or tiny\n"
     "                 (seconds; a smoke test of the pipeline, sizes sit in cache)\n"
+    "  --suite llm    one transformer layer of --model at prefill of --batch x --seq\n"
+    "                 tokens (its projections, norms and softmax), added up per layer and\n"
+    "                 model; refused before it starts when the model's weights, KV-cache\n"
+    "                 and activations (in --dtype, default the config's) do not fit\n"
+    "  --model        a shipped config (llama-3-8b, llama-3-70b, llama-2-7b, mistral-7b,\n"
+    "                 tinyllama-1.1b, llama-3.2-1b) or a Hugging Face config.json path\n"
     "  --shape        one shape instead of the suite's: m=M,n=N,k=K (gemm),\n"
     "                 rows=R,cols=C (row ops) or count=N[,iters=I] (copy, triad, fma)\n"
     "  --ops          comma-separated ops: gemm, layernorm, softmax, residual_layernorm,\n"
@@ -53,7 +63,8 @@ static const char usage[] =
     "  --out          output folder (default results/runs/<date>-<host>-<device>)\n";
 
 typedef struct run_options {
-    const char *device, *suite, *ops, *precisions, *out, *shape;
+    const char *device, *suite, *ops, *precisions, *out, *shape, *model, *dtype;
+    int64_t batch, seq;
     int threads, repetitions;
     uint64_t seed;
     bool seed_given;
@@ -68,6 +79,8 @@ static int parse_options(int argc, char **argv, run_options *o, rl_err *err)
         {"threads", required_argument, NULL, 't'},  {"repetitions", required_argument, NULL, 'r'},
         {"seed", required_argument, NULL, 'S'},     {"out", required_argument, NULL, 'O'},
         {"shape", required_argument, NULL, 'x'},    {"ceilings", no_argument, NULL, 'c'},
+        {"model", required_argument, NULL, 'm'},    {"batch", required_argument, NULL, 'b'},
+        {"seq", required_argument, NULL, 'q'},      {"dtype", required_argument, NULL, 'D'},
         {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
     };
     *o = (run_options){.device = "auto", .suite = "quick", .repetitions = 5};
@@ -84,6 +97,10 @@ static int parse_options(int argc, char **argv, run_options *o, rl_err *err)
         case 'O': o->out = optarg; break;
         case 'x': o->shape = optarg; break;
         case 'c': o->measure_ceilings = true; break;
+        case 'm': o->model = optarg; break;
+        case 'D': o->dtype = optarg; break;
+        case 'b': RL_TRY(rl_cli_parse_i64(optarg, "--batch", 1, INT32_MAX, &o->batch, err)); break;
+        case 'q': RL_TRY(rl_cli_parse_i64(optarg, "--seq", 1, INT32_MAX, &o->seq, err)); break;
         case 't':
             RL_TRY(rl_cli_parse_i64(optarg, "--threads", 1, 4096, &v, err));
             o->threads = (int)v;
@@ -194,6 +211,45 @@ static size_t keep_supported(rl_backend *be, rl_case_spec *cases, size_t count)
     return kept;
 }
 
+/* Refuse an llm run whose model would not fit the device: weights,
+ * KV-cache, activations and reserve, in one line. */
+static rl_status llm_preflight(const rl_run_model *model, const rl_llm_request *req,
+                               const char *dtype, rl_err *err)
+{
+    if (!model->profile || model->profile->memory_bytes == 0)
+        return rl_fail(err, RL_ERR_DEVICE, "no device profile with a memory capacity: cannot "
+                                           "check that %s fits", req->model);
+    rl_llm_dtype weights = strcmp(req->config.torch_dtype, "bfloat16") == 0 ? RL_LLM_BF16
+                                                                           : RL_LLM_FP16;
+    if (dtype)
+        RL_TRY(rl_llm_dtype_parse(dtype, &weights, err));
+    rl_llm_plan_request pr = {.batch = req->batch,
+                              .seq = req->seq,
+                              .weights = weights,
+                              .kv = weights == RL_LLM_BF16 ? RL_LLM_BF16 : RL_LLM_FP16,
+                              .flash_attention = true,
+                              .capacity_bytes = model->profile->memory_bytes,
+                              .reserve_bytes = model->profile->reserve_bytes};
+    rl_llm_plan plan;
+    RL_TRY(rl_llm_total_bytes(&req->config, &pr, &plan, err));
+    if (!plan.fits)
+        return rl_fail(err, RL_ERR_NOMEM,
+                       "%s at batch %lld, seq %lld does not fit %s: weights %.3g GB + KV-cache "
+                       "%.3g GB + activations %.3g GB + reserve %.3g GB = %.3g GB > %.3g GB "
+                       "(rooflab fit shows the largest batch and sequence that fit)",
+                       req->model, (long long)req->batch, (long long)req->seq,
+                       model->profile->id, plan.weights_bytes / 1e9, plan.kv_cache_bytes / 1e9,
+                       plan.activation_bytes / 1e9, plan.reserve_bytes / 1e9,
+                       plan.total_bytes / 1e9, plan.capacity_bytes / 1e9);
+    fprintf(stderr,
+            "rooflab run: %s at batch %lld, seq %lld in %s: weights %.3g GB + KV-cache %.3g GB + "
+            "activations %.3g GB + reserve %.3g GB = %.3g GB of %.3g GB\n",
+            req->model, (long long)req->batch, (long long)req->seq, rl_llm_dtype_name(weights),
+            plan.weights_bytes / 1e9, plan.kv_cache_bytes / 1e9, plan.activation_bytes / 1e9,
+            plan.reserve_bytes / 1e9, plan.total_bytes / 1e9, plan.capacity_bytes / 1e9);
+    return RL_OK;
+}
+
 /* The measured roofs: measured now (--ceilings, then stored) or the stored
  * ones of this host and device, if any. */
 static rl_status attach_ceilings(rl_backend *be, const run_options *o, const rl_run_info *info,
@@ -257,9 +313,25 @@ int rl_cli_run(int argc, char **argv)
         return rl_cli_fail("run", err.msg);
     if (o.precisions && rl_parse_precision_list(o.precisions, &precision_mask, &err) != RL_OK)
         return rl_cli_fail("run", err.msg);
+    if (o.model && strcmp(o.suite, "quick") == 0)
+        o.suite = "llm";
+    const bool llm = strcmp(o.suite, "llm") == 0;
     if (strcmp(o.suite, "quick") != 0 && strcmp(o.suite, "full") != 0 &&
-        strcmp(o.suite, "tiny") != 0)
-        return rl_cli_fail("run", "unknown suite (known: quick, full, tiny)");
+        strcmp(o.suite, "tiny") != 0 && !llm)
+        return rl_cli_fail("run", "unknown suite (known: quick, full, tiny, llm)");
+    if (llm && (!o.model || !o.batch || !o.seq))
+        return rl_cli_fail("run", "the llm suite needs --model, --batch and --seq");
+    if (!llm && (o.model || o.batch || o.seq || o.dtype))
+        return rl_cli_fail("run", "--model, --batch, --seq and --dtype belong to the llm suite");
+    rl_llm_request llm_req = {.batch = o.batch, .seq = o.seq};
+    rl_llm_case llm_cases[RL_LLM_CASES];
+    if (llm) {
+        char path[PATH_MAX];
+        snprintf(llm_req.model, sizeof llm_req.model, "%s", o.model);
+        if (rl_model_config_path(o.model, path, sizeof path, &err) != RL_OK ||
+            rl_hf_config_load(path, &llm_req.config, &err) != RL_OK)
+            return rl_cli_fail("run", err.msg);
+    }
     rl_shape shape;
     if (o.shape && rl_parse_shape(o.shape, &shape, &err) != RL_OK)
         return rl_cli_fail("run", err.msg);
@@ -298,7 +370,22 @@ int rl_cli_run(int argc, char **argv)
                             .shape = o.shape ? &shape : NULL};
     rl_backend_default_precisions(&be, &req.default_gemm_precisions,
                                   &req.default_other_precisions);
-    if (rl_suite_build(&req, &cases, &count, &err) != RL_OK) {
+    if (llm) {
+        const bool cpu = strcmp(be.name, "cpu") == 0;
+        const rl_precision p = cpu ? RL_PREC_FP32 : RL_PREC_BF16;
+        if (rl_llm_suite_build(&llm_req, p, p, llm_cases, &err) != RL_OK ||
+            llm_preflight(&model, &llm_req, o.dtype, &err) != RL_OK) {
+            code = rl_cli_fail("run", err.msg);
+            goto out;
+        }
+        cases = calloc(RL_LLM_CASES, sizeof *cases);
+        if (!cases) {
+            code = rl_cli_fail("run", "out of memory");
+            goto out;
+        }
+        for (count = 0; count < RL_LLM_CASES; count++)
+            cases[count] = llm_cases[count].spec;
+    } else if (rl_suite_build(&req, &cases, &count, &err) != RL_OK) {
         code = rl_cli_fail("run", err.msg);
         goto out;
     }
@@ -336,6 +423,10 @@ int rl_cli_run(int argc, char **argv)
         .max_flushed_iterations = 20,
         .warmup_s = 0.02,
     };
+    /* Warnings about the device (a preset OPENBLAS_CORETYPE, doubtful
+     * topology), now that the run is accepted; results.json keeps them. */
+    if (model.profile && model.profile->warnings[0])
+        fprintf(stderr, "rooflab run: note: %s\n", model.profile->warnings);
     if (attach_ceilings(&be, &o, info, &results.ceilings, &interrupted, &err) != RL_OK) {
         code = rl_cli_fail("run", err.msg);
         goto out;
@@ -365,11 +456,17 @@ int rl_cli_run(int argc, char **argv)
         }
     }
     results.complete = !interrupted;
+    rl_summary_print(&results, stdout);
+    if (llm) {
+        cJSON *summary = rl_llm_summary(&llm_req, llm_cases, &results, stdout);
+        if (!model.profile_json)
+            model.profile_json = results.extra_json = cJSON_CreateObject();
+        cJSON_AddItemToObject((cJSON *)model.profile_json, "llm", summary);
+    }
     if (write_results(&results, dir, &err) != RL_OK) {
         code = rl_cli_fail("run", err.msg);
         goto out;
     }
-    rl_summary_print(&results, stdout);
     printf("\nWrote %s/results.json and %s/results.csv%s\n", dir, dir,
            interrupted ? " (partial: interrupted)" : "");
     code = interrupted ? 130 : any_failed ? 1 : 0;

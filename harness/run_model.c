@@ -30,8 +30,6 @@ void rl_run_model_open(rl_run_model *m, const char *device_id)
         if (wrap && profile)
             cJSON_AddItemToObject(wrap, "device_profile", profile);
         m->profile_json = wrap;
-        if (m->profile->warnings[0])
-            fprintf(stderr, "rooflab: %s\n", m->profile->warnings);
     }
 }
 

@@ -1,0 +1,137 @@
+/* The llm suite. A pre-norm Llama layer runs, per token: residual-add +
+ * norm, the QKV projection, attention, the output projection, residual-add +
+ * norm, the gate/up projection and the down projection. rooflab measures
+ * those it has kernels for; the attention products (Q.K^T and P.V, batched
+ * GEMMs) and the SiLU gating are not measured, so the layer's measured time
+ * leaves them out, as does its prediction. LayerNorm stands in for RMSNorm:
+ * the same traffic, a few more FLOPs. */
+#include <cJSON.h>
+#include <string.h>
+
+#include "harness/rl_llm_suite.h"
+
+rl_status rl_llm_suite_build(const rl_llm_request *req, rl_precision gemm_p, rl_precision row_p,
+                             rl_llm_case cases[RL_LLM_CASES], rl_err *err)
+{
+    const rl_llm_config *c = &req->config;
+    if (req->batch <= 0 || req->seq <= 0)
+        return rl_fail(err, RL_ERR_INVALID, "--batch and --seq must be positive");
+    if (req->batch > INT64_MAX / req->seq)
+        return rl_fail(err, RL_ERR_INVALID, "batch x seq overflows");
+    const int64_t tokens = req->batch * req->seq;
+    const int64_t qkv = (c->heads + 2 * c->kv_heads) * c->head_dim;
+    if (c->heads > INT64_MAX / req->batch || c->heads * req->batch > INT64_MAX / req->seq)
+        return rl_fail(err, RL_ERR_INVALID, "batch x heads x seq overflows");
+    const struct {
+        const char *role;
+        rl_op op;
+        rl_precision p;
+        rl_shape shape;
+        int per_layer;
+    } layer[RL_LLM_CASES] = {
+        {"residual_norm", RL_OP_RESIDUAL_LAYERNORM, row_p, {.rows = tokens, .cols = c->hidden}, 2},
+        {"qkv_proj", RL_OP_GEMM, gemm_p, {.m = tokens, .n = qkv, .k = c->hidden}, 1},
+        {"attn_softmax", RL_OP_SCALE_MASK_SOFTMAX, row_p,
+         {.rows = req->batch * c->heads * req->seq, .cols = req->seq}, 1},
+        {"out_proj", RL_OP_GEMM, gemm_p, {.m = tokens, .n = c->hidden, .k = c->heads * c->head_dim},
+         1},
+        {"mlp_gate_up", RL_OP_GEMM, gemm_p, {.m = tokens, .n = 2 * c->intermediate, .k = c->hidden},
+         1},
+        {"mlp_down", RL_OP_GEMM, gemm_p, {.m = tokens, .n = c->hidden, .k = c->intermediate}, 1},
+    };
+    for (int i = 0; i < RL_LLM_CASES; i++) {
+        cases[i].spec = (rl_case_spec){.op = layer[i].op, .precision = layer[i].p,
+                                       .shape = layer[i].shape};
+        cases[i].role = layer[i].role;
+        cases[i].per_layer = layer[i].per_layer;
+        rl_err why;
+        if (rl_shape_validate(layer[i].op, layer[i].p, &layer[i].shape, &why) != RL_OK)
+            return rl_fail(err, RL_ERR_INVALID, "%s: %s", layer[i].role, why.msg);
+    }
+    return RL_OK;
+}
+
+void *rl_llm_summary(const rl_llm_request *req, const rl_llm_case cases[RL_LLM_CASES],
+                     const rl_results *results, FILE *out)
+{
+    const double tokens = (double)req->batch * (double)req->seq;
+    double measured = 0.0, predicted = 0.0;
+    bool all_measured = true, all_predicted = true;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "model", req->model);
+    cJSON_AddNumberToObject(o, "batch", (double)req->batch);
+    cJSON_AddNumberToObject(o, "seq", (double)req->seq);
+    cJSON_AddNumberToObject(o, "layers", (double)req->config.layers);
+    cJSON *parts = cJSON_AddArrayToObject(o, "layer_cases");
+    fprintf(out, "\nOne transformer layer of %s at batch %lld, seq %lld (%.0f tokens):\n",
+            req->model, (long long)req->batch, (long long)req->seq, tokens);
+    fprintf(out, "  %-14s %3s %-52s %13s %13s %8s\n", "kernel", "x", "case", "measured ms",
+            "predicted ms", "share");
+    double case_ms[RL_LLM_CASES] = {0};
+    for (int i = 0; i < RL_LLM_CASES; i++) {
+        char name[160];
+        rl_case_name(&cases[i].spec, name, sizeof name);
+        const rl_case_result *r = NULL;
+        for (size_t k = 0; k < results->count; k++)
+            if (strcmp(results->cases[k].name, name) == 0)
+                r = &results->cases[k];
+        const bool ok = r && r->outcome == RL_CASE_OK;
+        const bool pred = r && r->predicted.present;
+        all_measured &= ok;
+        all_predicted &= pred;
+        case_ms[i] = ok ? cases[i].per_layer * r->time_s.median * 1e3 : 0.0;
+        measured += ok ? cases[i].per_layer * r->time_s.median : 0.0;
+        predicted += pred ? cases[i].per_layer * r->predicted.time_s : 0.0;
+        cJSON *p = cJSON_CreateObject();
+        cJSON_AddStringToObject(p, "role", cases[i].role);
+        cJSON_AddStringToObject(p, "case", name);
+        cJSON_AddNumberToObject(p, "per_layer", cases[i].per_layer);
+        if (ok)
+            cJSON_AddNumberToObject(p, "measured_s", r->time_s.median);
+        if (pred)
+            cJSON_AddNumberToObject(p, "predicted_s", r->predicted.time_s);
+        cJSON_AddItemToArray(parts, p);
+    }
+    for (int i = 0; i < RL_LLM_CASES; i++) {
+        char name[160];
+        rl_case_name(&cases[i].spec, name, sizeof name);
+        const rl_case_result *r = NULL;
+        for (size_t k = 0; k < results->count; k++)
+            if (strcmp(results->cases[k].name, name) == 0)
+                r = &results->cases[k];
+        char m[32] = "-", pr[32] = "-", share[16] = "-";
+        if (r && r->outcome == RL_CASE_OK) {
+            snprintf(m, sizeof m, "%.3f", case_ms[i]);
+            if (measured > 0)
+                snprintf(share, sizeof share, "%.0f%%", 100.0 * case_ms[i] / (measured * 1e3));
+        }
+        if (r && r->predicted.present)
+            snprintf(pr, sizeof pr, "%.3f", cases[i].per_layer * r->predicted.time_s * 1e3);
+        fprintf(out, "  %-14s %3d %-52s %13s %13s %8s\n", cases[i].role, cases[i].per_layer, name,
+                m, pr, share);
+    }
+    const double layers = (double)req->config.layers;
+    if (all_measured && measured > 0) {
+        fprintf(out, "  layer: %.3f ms measured", measured * 1e3);
+        cJSON_AddNumberToObject(o, "layer_measured_s", measured);
+        cJSON_AddNumberToObject(o, "model_measured_s", measured * layers);
+        cJSON_AddNumberToObject(o, "prefill_tokens_per_s_measured", tokens / (measured * layers));
+    }
+    if (all_predicted && predicted > 0) {
+        fprintf(out, ", %.3f ms predicted", predicted * 1e3);
+        cJSON_AddNumberToObject(o, "layer_predicted_s", predicted);
+        cJSON_AddNumberToObject(o, "model_predicted_s", predicted * layers);
+        cJSON_AddNumberToObject(o, "prefill_tokens_per_s_predicted", tokens / (predicted * layers));
+    }
+    fprintf(out, "\n");
+    if (all_measured && measured > 0)
+        fprintf(out, "  x %lld layers: %.3f s per prefill, %.0f tokens/s measured%s\n",
+                (long long)req->config.layers, measured * layers, tokens / (measured * layers),
+                all_predicted && predicted > 0 ? "" : " (no prediction)");
+    if (all_predicted && predicted > 0)
+        fprintf(out, "  predicted: %.3f s per prefill, %.0f tokens/s\n", predicted * layers,
+                tokens / (predicted * layers));
+    fprintf(out, "  (not measured: the attention products Q.K^T and P.V, the SiLU gating, the "
+                 "embedding and lm_head)\n");
+    return o;
+}

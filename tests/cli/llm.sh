@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The llm suite: one layer of a small model measured and added up; a model
+# that cannot fit is refused before anything runs, in one line.
+set -euo pipefail
+rooflab=$1
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+"$rooflab" run --device cpu --suite llm --model tinyllama-1.1b --batch 1 --seq 32 --repetitions 2 \
+    --out "$out/run" >"$out/stdout" 2>"$out/stderr"
+grep -q "One transformer layer of tinyllama-1.1b" "$out/stdout"
+grep -q "tokens/s measured" "$out/stdout"
+python3 - "$out/run/results.json" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+llm = doc["llm"]
+assert llm["model"] == "tinyllama-1.1b" and llm["layers"] == 22, llm
+roles = [c["role"] for c in llm["layer_cases"]]
+assert roles == ["residual_norm", "qkv_proj", "attn_softmax", "out_proj", "mlp_gate_up", "mlp_down"], roles
+# qkv: (32 + 2*4) heads x 64 = 2560 wide, at 32 tokens
+assert any(c["name"] == "gemm/fp32/m=32,n=2560,k=2048" for c in doc["cases"])
+layer = sum(c["per_layer"] * c["measured_s"] for c in llm["layer_cases"])
+assert abs(layer - llm["layer_measured_s"]) <= 1e-12 + 1e-9 * layer
+assert abs(llm["prefill_tokens_per_s_measured"] - 32 / (22 * layer)) <= 1e-6 * llm["prefill_tokens_per_s_measured"]
+assert all(c["status"] == "ok" and c["validation"]["passed"] for c in doc["cases"])
+print("ok: llm layer", round(layer * 1e3, 3), "ms")
+PY
+# Llama-3-70B in bf16 needs about 141 GB of weights: refused up front.
+if "$rooflab" run --device cpu --model llama-3-70b --batch 8 --seq 2048 --out "$out/refused" 2>"$out/err"; then
+    echo "FAIL: llama-3-70b was not refused"; exit 1
+fi
+[ "$(wc -l <"$out/err")" -eq 1 ] || { echo "FAIL: refusal is not one line:"; cat "$out/err"; exit 1; }
+grep -q "does not fit" "$out/err"
+grep -q "weights 141 GB" "$out/err"
+[ ! -e "$out/refused" ] || { echo "FAIL: a refused run wrote $out/refused"; exit 1; }
+# the llm suite's options are checked
+if "$rooflab" run --suite llm --model tinyllama-1.1b --out "$out/x" 2>"$out/err"; then exit 1; fi
+grep -q "needs --model, --batch and --seq" "$out/err"
+if "$rooflab" run --model no-such-model --batch 1 --seq 1 --out "$out/x" 2>"$out/err"; then exit 1; fi
+[ "$(wc -l <"$out/err")" -eq 1 ]
+echo "ok: llm suite"
