@@ -19,6 +19,7 @@
 #include "harness/rl_run_model.h"
 #include "harness/rl_suite.h"
 #include "devices/rl_catalog.h"
+#include "report/rl_report.h"
 #include "report/rl_summary.h"
 
 /* The one piece of mutable global state: set by SIGINT so the run stops
@@ -293,7 +294,9 @@ static rl_status write_results(const rl_results *r, const char *dir, rl_err *err
     snprintf(path, sizeof path, "%s/results.json", dir);
     RL_TRY(rl_results_write_json(r, path, err));
     snprintf(path, sizeof path, "%s/results.csv", dir);
-    return rl_results_write_csv(r, path, err);
+    RL_TRY(rl_results_write_csv(r, path, err));
+    /* The picture and the page follow the data, case by case. */
+    return rl_report_write_all(r, dir, err);
 }
 
 int rl_cli_run(int argc, char **argv)
@@ -467,7 +470,7 @@ int rl_cli_run(int argc, char **argv)
         code = rl_cli_fail("run", err.msg);
         goto out;
     }
-    printf("\nWrote %s/results.json and %s/results.csv%s\n", dir, dir,
+    printf("\nWrote %s/results.json, results.csv, roofline.svg and report.html%s\n", dir,
            interrupted ? " (partial: interrupted)" : "");
     code = interrupted ? 130 : any_failed ? 1 : 0;
 out:
