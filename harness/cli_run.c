@@ -59,12 +59,16 @@ static const char usage[] =
     "  --threads      CPU threads (default: all cores)\n"
     "  --repetitions  Google Benchmark repetitions per case (default 5)\n"
     "  --seed         seed of the random inputs (default: from the clock)\n"
+    "  --kernel-version N|all\n"
+    "                 run version N of each op's kernel ladder (GPU LayerNorm/Softmax:\n"
+    "                 1 thread per row, 2 warp per row, 3 vectorised block per row), or\n"
+    "                 every version as its own case; default: the backend's fastest\n"
     "  --ceilings     measure this machine's roofs first (else reuse those stored by\n"
     "                 `rooflab ceilings` or an earlier `run --ceilings`)\n"
     "  --out          output folder (default results/runs/<date>-<host>-<device>)\n";
 
 typedef struct run_options {
-    const char *device, *suite, *ops, *precisions, *out, *shape, *model, *dtype;
+    const char *device, *suite, *ops, *precisions, *out, *shape, *model, *dtype, *kernel_version;
     int64_t batch, seq;
     int threads, repetitions;
     uint64_t seed;
@@ -82,6 +86,7 @@ static int parse_options(int argc, char **argv, run_options *o, rl_err *err)
         {"shape", required_argument, NULL, 'x'},    {"ceilings", no_argument, NULL, 'c'},
         {"model", required_argument, NULL, 'm'},    {"batch", required_argument, NULL, 'b'},
         {"seq", required_argument, NULL, 'q'},      {"dtype", required_argument, NULL, 'D'},
+        {"kernel-version", required_argument, NULL, 'k'},
         {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
     };
     *o = (run_options){.device = "auto", .suite = "quick", .repetitions = 5};
@@ -100,6 +105,11 @@ static int parse_options(int argc, char **argv, run_options *o, rl_err *err)
         case 'c': o->measure_ceilings = true; break;
         case 'm': o->model = optarg; break;
         case 'D': o->dtype = optarg; break;
+        case 'k':
+            o->kernel_version = optarg;
+            if (strcmp(optarg, "all") != 0)
+                RL_TRY(rl_cli_parse_i64(optarg, "--kernel-version", 1, 64, &v, err));
+            break;
         case 'b': RL_TRY(rl_cli_parse_i64(optarg, "--batch", 1, INT32_MAX, &o->batch, err)); break;
         case 'q': RL_TRY(rl_cli_parse_i64(optarg, "--seq", 1, INT32_MAX, &o->seq, err)); break;
         case 't':
@@ -193,6 +203,45 @@ static rl_status preflight(rl_backend *be, const rl_case_spec *cases, size_t cou
                            "available: refusing to start",
                            name, host / 1e9, host_free / 1e9);
     }
+    return RL_OK;
+}
+
+/* --kernel-version: pin every case to version N, or expand each case with a
+ * ladder into one case per version ("all"). */
+static rl_status apply_kernel_version(rl_backend *be, const char *which, rl_case_spec **cases,
+                                      size_t *count, rl_err *err)
+{
+    if (!which)
+        return RL_OK;
+    if (strcmp(which, "all") != 0) {
+        const int v = atoi(which);
+        for (size_t i = 0; i < *count; i++)
+            (*cases)[i].kernel_version = v;
+        return RL_OK;
+    }
+    size_t total = 0;
+    for (size_t i = 0; i < *count; i++) {
+        const int n = be->kernel_versions(be->state, (*cases)[i].op);
+        total += n > 1 ? (size_t)n : 1;
+    }
+    rl_case_spec *out = calloc(total ? total : 1, sizeof *out);
+    if (!out)
+        return rl_fail(err, RL_ERR_NOMEM, "out of memory");
+    size_t k = 0;
+    for (size_t i = 0; i < *count; i++) {
+        const int n = be->kernel_versions(be->state, (*cases)[i].op);
+        if (n <= 1) {
+            out[k++] = (*cases)[i];
+            continue;
+        }
+        for (int v = 1; v <= n; v++) {
+            out[k] = (*cases)[i];
+            out[k++].kernel_version = v;
+        }
+    }
+    free(*cases);
+    *cases = out;
+    *count = k;
     return RL_OK;
 }
 
@@ -389,6 +438,10 @@ int rl_cli_run(int argc, char **argv)
         for (count = 0; count < RL_LLM_CASES; count++)
             cases[count] = llm_cases[count].spec;
     } else if (rl_suite_build(&req, &cases, &count, &err) != RL_OK) {
+        code = rl_cli_fail("run", err.msg);
+        goto out;
+    }
+    if (apply_kernel_version(&be, o.kernel_version, &cases, &count, &err) != RL_OK) {
         code = rl_cli_fail("run", err.msg);
         goto out;
     }
