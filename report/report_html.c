@@ -108,7 +108,7 @@ static void info_row(rl_sbuf *b, const char *key, const char *value)
     rl_sbuf_put_xml(b, key);
     rl_sbuf_put(b, "</th><td>");
     rl_sbuf_put_xml(b, value && *value ? value : "\u2014");
-    rl_sbuf_put(b, "</tr>\n");
+    rl_sbuf_put(b, "</td></tr>\n");
 }
 
 static void run_info(rl_sbuf *b, const rl_results *r)
@@ -182,7 +182,7 @@ static void ceilings_table(rl_sbuf *b, const rl_results *r)
     rl_sbuf_put(b, "<p class=\"meta\">Datasheet roofs are drawn solid, measured roofs dashed. "
                    "SI units (1 GB/s = 1e9 B/s).</p>\n");
     rl_sbuf_put(b, "<table class=\"sortable\" id=\"ceilings\"><thead><tr><th>Set</th><th>Kind</th>"
-                   "<th>Name</th><th>Unit</th><th data-num>Value</th><th>Source</th></tr></thead>"
+                   "<th>Name</th><th>Unit</th><th data-num=\"1\">Value</th><th>Source</th></tr></thead>"
                    "<tbody>\n");
     ceilings_rows(b, "datasheet", &c->datasheet);
     ceilings_rows(b, "measured", &c->measured);
@@ -280,12 +280,12 @@ static void cases_table(rl_sbuf *b, const rl_results *r)
                    r->count, ok, failed, r->count - ok - failed);
     rl_sbuf_put(b,
                 "<table class=\"sortable\" id=\"cases\"><thead><tr><th>Case</th>"
-                "<th data-num>FLOP/B</th><th data-num>Pred. time</th>"
-                "<th data-num>Meas. time</th><th data-num>Pred. FLOP/s</th>"
-                "<th data-num>Meas. FLOP/s</th><th data-num>Meas. B/s</th>"
-                "<th data-num>Meas. \u00f7 pred.</th><th>Binding roof</th>"
-                "<th data-num>MFU pred.</th><th data-num>MFU meas.</th>"
-                "<th>Validation</th><th data-num>Max rel. err / tol.</th>"
+                "<th data-num=\"1\">FLOP/B</th><th data-num=\"1\">Pred. time</th>"
+                "<th data-num=\"1\">Meas. time</th><th data-num=\"1\">Pred. FLOP/s</th>"
+                "<th data-num=\"1\">Meas. FLOP/s</th><th data-num=\"1\">Meas. B/s</th>"
+                "<th data-num=\"1\">Meas. \u00f7 pred.</th><th>Binding roof</th>"
+                "<th data-num=\"1\">MFU pred.</th><th data-num=\"1\">MFU meas.</th>"
+                "<th>Validation</th><th data-num=\"1\">Max rel. err / tol.</th>"
                 "</tr></thead><tbody>\n");
     for (size_t i = 0; i < r->count; i++)
         case_row(b, &r->cases[i]);
