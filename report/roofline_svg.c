@@ -176,7 +176,8 @@ static box text_box(double x, double y, double w, double fs, char anchor)
 /* ---- the plot description ----------------------------------------------------- */
 
 typedef struct layer {
-    const rl_roof_set *set;
+    const rl_roof_set *set;    /* the roofs drawn */
+    const rl_roof_set *extent; /* the whole set, whose top roofs end the lines (NULL: set) */
     const char *tag;   /* "datasheet", "measured", "B measured" */
     const char *color;
     bool dashed;
@@ -274,8 +275,9 @@ static void choose_ranges(plot *p)
     }
     for (int l = 0; l < p->layer_count; l++) {
         const rl_roof_set *s = p->layers[l].set;
-        double top_c = top_value(s->compute, s->compute_count);
-        double top_m = top_value(s->memory, s->memory_count);
+        const rl_roof_set *e = p->layers[l].extent ? p->layers[l].extent : s;
+        double top_c = top_value(e->compute, e->compute_count);
+        double top_m = top_value(e->memory, e->memory_count);
         for (int i = 0; i < s->compute_count; i++) {
             widen(&y, s->compute[i].value);
             if (top_m > 0)
@@ -546,8 +548,9 @@ static void draw_roofs(rl_sbuf *b, plot *p)
     for (int l = 0; l < p->layer_count; l++) {
         const layer *ly = &p->layers[l];
         const rl_roof_set *s = ly->set;
-        double top_c = top_value(s->compute, s->compute_count);
-        double top_m = top_value(s->memory, s->memory_count);
+        const rl_roof_set *e = ly->extent ? ly->extent : s;
+        double top_c = top_value(e->compute, e->compute_count);
+        double top_m = top_value(e->memory, e->memory_count);
         const char *dash = ly->dashed ? " stroke-dasharray=\"7 4\"" : "";
         for (int i = 0; i < s->memory_count; i++) {
             const rl_roof *r = &s->memory[i];
@@ -1127,8 +1130,8 @@ char *rl_roofline_svg_string(const rl_results *r)
         return NULL;
     }
     describe_run(r, p->title, sizeof p->title, p->subtitle, sizeof p->subtitle);
-    p->layers[p->layer_count++] = (layer){&r->ceilings.datasheet, "datasheet", "#4d4d4d", false};
-    p->layers[p->layer_count++] = (layer){&r->ceilings.measured, "measured", "#1a1a1a", true};
+    p->layers[p->layer_count++] = (layer){&r->ceilings.datasheet, NULL, "datasheet", "#4d4d4d", false};
+    p->layers[p->layer_count++] = (layer){&r->ceilings.measured, NULL, "measured", "#1a1a1a", true};
     p->filled_name = "measured";
     p->hollow_name = "predicted";
     p->gap_word = "measured/predicted";
@@ -1179,20 +1182,30 @@ rl_status rl_roofline_svg_write(const rl_results *r, const char *path, rl_err *e
 
 /* ---- two runs -------------------------------------------------------------------------------------- */
 
-static bool same_roofs(const rl_roof_set *a, const rl_roof_set *b)
+static bool same_roof(const rl_roof *x, const rl_roof *y)
 {
-    if (a->memory_count != b->memory_count || a->compute_count != b->compute_count)
-        return false;
-    for (int i = 0; i < a->memory_count; i++)
-        if (strcmp(a->memory[i].name, b->memory[i].name) != 0 ||
-            fabs(a->memory[i].value - b->memory[i].value) > 1e-9 * fabs(a->memory[i].value))
-            return false;
-    for (int i = 0; i < a->compute_count; i++)
-        if (strcmp(a->compute[i].name, b->compute[i].name) != 0 ||
-            strcmp(a->compute[i].unit, b->compute[i].unit) != 0 ||
-            fabs(a->compute[i].value - b->compute[i].value) > 1e-9 * fabs(a->compute[i].value))
-            return false;
-    return true;
+    return strcmp(x->name, y->name) == 0 && strcmp(x->unit, y->unit) == 0 &&
+           fabs(x->value - y->value) <= 1e-9 * fabs(x->value);
+}
+
+/* The roofs of `set` that `other` does not have (same name, unit, value). */
+static void roofs_not_in(const rl_roof_set *set, const rl_roof_set *other, rl_roof_set *out)
+{
+    memset(out, 0, sizeof *out);
+    for (int i = 0; i < set->memory_count; i++) {
+        bool found = false;
+        for (int k = 0; k < other->memory_count && !found; k++)
+            found = same_roof(&set->memory[i], &other->memory[k]);
+        if (!found)
+            out->memory[out->memory_count++] = set->memory[i];
+    }
+    for (int i = 0; i < set->compute_count; i++) {
+        bool found = false;
+        for (int k = 0; k < other->compute_count && !found; k++)
+            found = same_roof(&set->compute[i], &other->compute[k]);
+        if (!found)
+            out->compute[out->compute_count++] = set->compute[i];
+    }
 }
 
 static double rate_of(const rl_case_result *c)
@@ -1242,25 +1255,38 @@ char *rl_compare_svg_string(const rl_results *a, const rl_results *b, const char
         return NULL;
     }
     snprintf(p->title, sizeof p->title, "Roofline comparison: A = %s, B = %s", la, lb);
-    snprintf(p->subtitle, sizeof p->subtitle,
-             "A: %s (%s), B: %s (%s). Cases matched by name. SI units: 1 GFLOP/s = 1e9 FLOP/s.",
-             a->info.device_description[0] ? a->info.device_description : "?",
-             a->info.date[0] ? a->info.date : "undated",
-             b->info.device_description[0] ? b->info.device_description : "?",
-             b->info.date[0] ? b->info.date : "undated");
-    bool b_ds = !same_roofs(&a->ceilings.datasheet, &b->ceilings.datasheet) &&
-                (b->ceilings.datasheet.memory_count || b->ceilings.datasheet.compute_count);
-    bool b_ms = !same_roofs(&a->ceilings.measured, &b->ceilings.measured) &&
-                (b->ceilings.measured.memory_count || b->ceilings.measured.compute_count);
-    bool tag_a = b_ds || b_ms;
-    p->layers[p->layer_count++] =
-        (layer){&a->ceilings.datasheet, tag_a ? "A datasheet" : "datasheet", "#4d4d4d", false};
-    p->layers[p->layer_count++] =
-        (layer){&a->ceilings.measured, tag_a ? "A measured" : "measured", "#1a1a1a", true};
-    if (b_ds)
-        p->layers[p->layer_count++] = (layer){&b->ceilings.datasheet, "B datasheet", "#a0522d", false};
-    if (b_ms)
-        p->layers[p->layer_count++] = (layer){&b->ceilings.measured, "B measured", "#a0522d", true};
+    if (strcmp(a->info.device_description, b->info.device_description) == 0)
+        snprintf(p->subtitle, sizeof p->subtitle,
+                 "%.120s. Cases matched by name: A filled, B hollow. SI units: 1 GFLOP/s = 1e9 "
+                 "FLOP/s.",
+                 a->info.device_description[0] ? a->info.device_description : "?");
+    else
+        snprintf(p->subtitle, sizeof p->subtitle,
+                 "A: %.60s, B: %.60s. Cases matched by name. SI units: 1 GFLOP/s = 1e9 FLOP/s.",
+                 a->info.device_description[0] ? a->info.device_description : "?",
+                 b->info.device_description[0] ? b->info.device_description : "?");
+    /* B's roofs where they differ from A's */
+    rl_roof_set *b_ds = calloc(2, sizeof *b_ds), *b_ms;
+    if (!b_ds) {
+        free(p->pts);
+        free(p);
+        return NULL;
+    }
+    b_ms = b_ds + 1;
+    roofs_not_in(&b->ceilings.datasheet, &a->ceilings.datasheet, b_ds);
+    roofs_not_in(&b->ceilings.measured, &a->ceilings.measured, b_ms);
+    bool with_b = b_ds->memory_count || b_ds->compute_count || b_ms->memory_count ||
+                  b_ms->compute_count;
+    p->layers[p->layer_count++] = (layer){&a->ceilings.datasheet, NULL,
+                                          with_b ? "A datasheet" : "datasheet", "#4d4d4d", false};
+    p->layers[p->layer_count++] = (layer){&a->ceilings.measured, NULL,
+                                          with_b ? "A measured" : "measured", "#1a1a1a", true};
+    if (b_ds->memory_count || b_ds->compute_count)
+        p->layers[p->layer_count++] =
+            (layer){b_ds, &b->ceilings.datasheet, "B datasheet", "#a0522d", false};
+    if (b_ms->memory_count || b_ms->compute_count)
+        p->layers[p->layer_count++] =
+            (layer){b_ms, &b->ceilings.measured, "B measured", "#a0522d", true};
     char fname[160], hname[160];
     snprintf(fname, sizeof fname, "A: %s", la);
     snprintf(hname, sizeof hname, "B: %s", lb);
@@ -1294,6 +1320,7 @@ char *rl_compare_svg_string(const rl_results *a, const rl_results *b, const char
         }
     }
     char *svg = render(p);
+    free(b_ds);
     free(p->pts);
     free(p);
     return svg;
