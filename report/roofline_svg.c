@@ -396,10 +396,12 @@ static size_t rotated_boxes(double sx, double sy, double w, double ang, box *out
 {
     double c = cos(ang), s = sin(ang);
     size_t n = 0;
-    for (double d = 0; d <= w && n < max; d += 5) {
-        double cx = sx + d * c + (-s) * (-FS * 0.4);
-        double cy = sy - d * s + (-c) * (FS * 0.4);
-        out[n++] = (box){cx - 4, cy - 4.5, cx + 4, cy + 4.5};
+    /* squares as tall as the text, centred on its middle line: conservative
+     * for slanted text, so parallel labels of close roofs never touch */
+    for (double d = 0; d <= w && n < max; d += 4) {
+        double cx = sx + d * c - s * FS * 0.35;
+        double cy = sy - d * s - c * FS * 0.35;
+        out[n++] = (box){cx - FS * 0.5, cy - FS * 0.5, cx + FS * 0.5, cy + FS * 0.5};
     }
     return n;
 }
@@ -439,14 +441,14 @@ static bool try_memory_label(rl_sbuf *b, plot *p, const layer *ly, const char *t
     double w = text_width(text, fs);
     static const double fractions[] = {0.04, 0.12, 0.2, 0.28, 0.36, 0.44, 0.52, 0.6, 0.68, 0.76};
     const double lifts[] = {4, -fs - 3};
-    box bx[80];
+    box bx[128];
     for (size_t li = 0; li < sizeof lifts / sizeof lifts[0]; li++)
         for (size_t fi = 0; fi < sizeof fractions / sizeof fractions[0]; fi++) {
             double d = fractions[fi] * len;
             /* start on the line, then lift perpendicular (up-left of the diagonal) */
             double sx = x0 + d * cos(ang) - sin(ang) * lifts[li];
             double sy = y0 - d * sin(ang) - cos(ang) * lifts[li];
-            size_t n = rotated_boxes(sx, sy, w, ang, bx, 80);
+            size_t n = rotated_boxes(sx, sy, w, ang, bx, 128);
             bool ok = n > 0;
             for (size_t i = 0; i < n && ok; i++)
                 ok = inside_plot(bx[i]) && !hits(&p->obstacles, bx[i]);
@@ -1110,9 +1112,15 @@ static double gap_of(double a, double b)
 static void describe_run(const rl_results *r, char *title, size_t tlen, char *sub, size_t slen)
 {
     const rl_run_info *in = &r->info;
-    snprintf(title, tlen, "Roofline: %s (%s) on %s",
-             in->device_description[0] ? in->device_description : "unknown device",
-             in->device[0] ? in->device : "?", in->host[0] ? in->host : "unknown host");
+    if (in->cpu.model[0] && strncmp(in->device, "cpu", 3) == 0 &&
+        !strstr(in->device_description, in->cpu.model))
+        snprintf(title, tlen, "Roofline: %.100s, %.100s (%s) on %.100s", in->cpu.model,
+                 in->device_description[0] ? in->device_description : "?", in->device,
+                 in->host[0] ? in->host : "unknown host");
+    else
+        snprintf(title, tlen, "Roofline: %.200s (%s) on %.100s",
+                 in->device_description[0] ? in->device_description : "unknown device",
+                 in->device[0] ? in->device : "?", in->host[0] ? in->host : "unknown host");
     snprintf(sub, slen, "%s suite, %s, rooflab %s (%s)%s. SI units: 1 GFLOP/s = 1e9 FLOP/s, 1 GB/s = 1e9 B/s.",
              in->suite[0] ? in->suite : "?", in->date[0] ? in->date : "undated",
              in->tool_version[0] ? in->tool_version : "?",
