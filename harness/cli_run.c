@@ -206,6 +206,29 @@ static rl_status preflight(rl_backend *be, const rl_case_spec *cases, size_t cou
     return RL_OK;
 }
 
+/* Reject a --shape whose buffers overflow for any op and precision it could
+ * run at, before a device is opened (so the error is the only line). */
+static rl_status check_shape_early(const rl_shape *shape, uint32_t op_mask,
+                                   uint32_t precision_mask, rl_err *err)
+{
+    for (int op = 0; op < RL_OP_COUNT; op++) {
+        const bool takes = op == RL_OP_GEMM ? shape->m > 0
+                           : rl_op_is_rowwise((rl_op)op) ? shape->rows > 0
+                                                         : shape->count > 0;
+        if (!takes || (op_mask && !(op_mask & (1u << op))))
+            continue;
+        for (int p = 0; p < RL_PREC_COUNT; p++) {
+            if (precision_mask && !(precision_mask & (1u << p)))
+                continue;
+            rl_shape s = *shape;
+            if (op == RL_OP_FMA && s.iters <= 0)
+                s.iters = 1;
+            RL_TRY(rl_shape_validate((rl_op)op, (rl_precision)p, &s, err));
+        }
+    }
+    return RL_OK;
+}
+
 /* --kernel-version: pin every case to version N, or expand each case with a
  * ladder into one case per version ("all"). */
 static rl_status apply_kernel_version(rl_backend *be, const char *which, rl_case_spec **cases,
@@ -385,7 +408,8 @@ int rl_cli_run(int argc, char **argv)
             return rl_cli_fail("run", err.msg);
     }
     rl_shape shape;
-    if (o.shape && rl_parse_shape(o.shape, &shape, &err) != RL_OK)
+    if (o.shape && (rl_parse_shape(o.shape, &shape, &err) != RL_OK ||
+                    check_shape_early(&shape, op_mask, precision_mask, &err) != RL_OK))
         return rl_cli_fail("run", err.msg);
 
     rl_results results;
