@@ -548,8 +548,10 @@ int rl_cli_run(int argc, char **argv)
         goto out;
     }
     printf("\nWrote %s/results.json, results.csv, roofline.svg and report.html%s\n", dir,
-           interrupted ? " (partial: interrupted)" : "");
-    code = interrupted ? 130 : any_failed ? 1 : 0;
+           results.complete ? "" : " (partial: interrupted)");
+    /* What the file says decides the exit code, even if a signal came
+     * after the last case. */
+    code = !results.complete ? 130 : any_failed ? 1 : 0;
 out:
     free(cases);
     rl_results_free(&results);
