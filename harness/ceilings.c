@@ -6,6 +6,7 @@
 
 #include "harness/rl_case.h"
 #include "harness/rl_ceilings.h"
+#include "harness/rl_suite.h"
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -148,8 +149,9 @@ static rl_status measure_compute(rl_backend *be, const rl_ceilings_options *o,
         if (!be->supports(be->state, RL_OP_FMA, simd[i], 0, &why))
             continue;
         rl_case_spec spec = {.op = RL_OP_FMA, .precision = simd[i],
-                             .shape = {.count = (cpu ? 4096 * (int64_t)threads : 1 << 24),
-                                       .iters = 4096}};
+                             .shape = {.count = (cpu ? RL_FMA_CPU_COUNT_PER_THREAD * (int64_t)threads
+                                                  : 1 << 24),
+                                       .iters = cpu ? RL_FMA_CPU_ITERS : 4096}};
         rl_case_result res;
         RL_TRY(measure(be, &spec, o, true, &res, err));
         snprintf(source, sizeof source, "measured: fma probe %.100s", res.name);

@@ -5,6 +5,7 @@
 
 #include "harness/cli.h"
 #include "harness/rl_cli_util.h"
+#include "harness/rl_run_info.h"
 
 int rl_cli_version(int argc, char **argv)
 {
@@ -18,7 +19,7 @@ int rl_cli_version(int argc, char **argv)
         snprintf(msg, sizeof msg, "unexpected argument '%s'", argv[i]);
         return rl_cli_fail("version", msg);
     }
-    printf("rooflab %s (git %s)\n", ROOFLAB_VERSION, ROOFLAB_GIT_REVISION);
+    printf("rooflab %s (git %s)\n", ROOFLAB_VERSION, rl_git_revision);
     printf("BLAS: %s, core %s\n", openblas_get_config(), openblas_get_corename());
 #ifdef RL_HAVE_CUDA
     puts("CUDA backend: built in");

@@ -6,6 +6,10 @@
 #include "kernels/rl_backend.h"
 #include "report/rl_results.h"
 
+/* The git revision the binary was built from ("-dirty" when the tree had
+ * changes), generated at build time by cmake/git_revision.cmake. */
+extern const char rl_git_revision[];
+
 /* Fill tool version, git revision, date, host, BLAS and environment. */
 void rl_run_info_fill(rl_run_info *info);
 

@@ -7,6 +7,14 @@
 
 #include "harness/rl_case.h"
 
+/* The CPU FMA probe's size. Per thread, 12288 elements are a whole number
+ * of the kernel's register blocks at every vector width (64 blocks of 192
+ * fp32 at AVX-512), so no thread runs a padded block or waits on another;
+ * 16384 steps make one pass a few milliseconds, long enough that waking the
+ * thread team does not show in the rate. */
+#define RL_FMA_CPU_COUNT_PER_THREAD 12288
+#define RL_FMA_CPU_ITERS 16384
+
 typedef struct rl_suite_request {
     const char *suite;       /* "quick" or "full" */
     uint32_t op_mask;        /* bit (1u << rl_op); 0 = every op */

@@ -27,7 +27,7 @@ static bool recorded_variable(const char *kv)
 void rl_run_info_fill(rl_run_info *info)
 {
     snprintf(info->tool_version, sizeof info->tool_version, "%s", ROOFLAB_VERSION);
-    snprintf(info->git_revision, sizeof info->git_revision, "%s", ROOFLAB_GIT_REVISION);
+    snprintf(info->git_revision, sizeof info->git_revision, "%s", rl_git_revision);
     time_t now = time(NULL);
     struct tm tm;
     gmtime_r(&now, &tm);

@@ -68,10 +68,10 @@ static void add_probes(case_list *l, const rl_suite_request *req, rl_precision p
     const double elem = (double)rl_dtype_size(rl_input_dtype(p));
     push(l, req, RL_OP_COPY, p, (rl_shape){.count = (int64_t)(target / (2 * elem))});
     push(l, req, RL_OP_TRIAD, p, (rl_shape){.count = (int64_t)(target / (3 * elem))});
-    /* A few thousand elements per thread stay in L1; many dependent FMAs
-     * per element make it compute-bound. */
     const int threads = req->threads > 0 ? req->threads : 1;
-    push(l, req, RL_OP_FMA, p, (rl_shape){.count = 4096 * (int64_t)threads, .iters = 2048});
+    push(l, req, RL_OP_FMA, p,
+         (rl_shape){.count = RL_FMA_CPU_COUNT_PER_THREAD * (int64_t)threads,
+                    .iters = RL_FMA_CPU_ITERS});
 }
 
 /* The precisions to run a kind of op at: the user's, else the backend's
