@@ -32,28 +32,11 @@ static void run_label(const rl_results *r, const rl_results *other, const char *
 
 int rl_cli_compare(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"out", required_argument, NULL, 'o'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     const char *out = ".";
+    const int parsed = rl_cli_parse_out_only("compare", usage, argc, argv, &out);
+    if (parsed >= 0)
+        return parsed;
     rl_err err;
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'o': out = optarg; break;
-        case 'h': fputs(usage, stdout); return 0;
-        case ':':
-            snprintf(err.msg, sizeof err.msg, "option %s needs a value", argv[optind - 1]);
-            return rl_cli_fail("compare", err.msg);
-        default:
-            snprintf(err.msg, sizeof err.msg, "unknown option '%s'", argv[optind - 1]);
-            return rl_cli_fail("compare", err.msg);
-        }
-    }
     if (argc - optind != 2)
         return rl_cli_fail("compare", "needs two results files (rooflab compare A.json B.json)");
     rl_results a, b;

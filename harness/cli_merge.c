@@ -20,28 +20,11 @@ static const char usage[] =
 
 int rl_cli_merge(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"out", required_argument, NULL, 'o'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     const char *out = ".";
+    const int parsed = rl_cli_parse_out_only("merge", usage, argc, argv, &out);
+    if (parsed >= 0)
+        return parsed;
     rl_err err;
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'o': out = optarg; break;
-        case 'h': fputs(usage, stdout); return 0;
-        case ':':
-            snprintf(err.msg, sizeof err.msg, "option %s needs a value", argv[optind - 1]);
-            return rl_cli_fail("merge", err.msg);
-        default:
-            snprintf(err.msg, sizeof err.msg, "unknown option '%s'", argv[optind - 1]);
-            return rl_cli_fail("merge", err.msg);
-        }
-    }
     size_t n = (size_t)(argc - optind);
     if (n == 0)
         return rl_cli_fail("merge", "needs results files (rooflab merge A.json B.json ...)");

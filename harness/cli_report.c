@@ -32,28 +32,11 @@ static void dir_of(const char *path, char *buf, size_t len)
 
 int rl_cli_report(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"out", required_argument, NULL, 'o'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     const char *out = NULL;
+    const int parsed = rl_cli_parse_out_only("report", usage, argc, argv, &out);
+    if (parsed >= 0)
+        return parsed;
     rl_err err;
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'o': out = optarg; break;
-        case 'h': fputs(usage, stdout); return 0;
-        case ':':
-            snprintf(err.msg, sizeof err.msg, "option %s needs a value", argv[optind - 1]);
-            return rl_cli_fail("report", err.msg);
-        default:
-            snprintf(err.msg, sizeof err.msg, "unknown option '%s'", argv[optind - 1]);
-            return rl_cli_fail("report", err.msg);
-        }
-    }
     if (optind >= argc)
         return rl_cli_fail("report", "needs a results file (rooflab report RESULTS.json)");
     if (argc - optind > 1) {

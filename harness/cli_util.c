@@ -1,6 +1,7 @@
 #include "harness/rl_cli_util.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -25,4 +26,31 @@ int rl_cli_fail(const char *cmd, const char *message)
 {
     fprintf(stderr, "rooflab %s: %s\n", cmd, message);
     return 2;
+}
+
+int rl_cli_parse_out_only(const char *cmd, const char *usage, int argc, char **argv,
+                          const char **out)
+{
+    static const struct option longopts[] = {
+        {"out", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    char msg[256];
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'o': *out = optarg; break;
+        case 'h': fputs(usage, stdout); return 0;
+        case ':':
+            snprintf(msg, sizeof msg, "option %s needs a value", argv[optind - 1]);
+            return rl_cli_fail(cmd, msg);
+        default:
+            snprintf(msg, sizeof msg, "unknown option '%s'", argv[optind - 1]);
+            return rl_cli_fail(cmd, msg);
+        }
+    }
+    return -1;
 }

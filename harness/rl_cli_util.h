@@ -10,6 +10,12 @@
 rl_status rl_cli_parse_i64(const char *text, const char *option, int64_t min, int64_t max,
                            int64_t *out, rl_err *err);
 
+/* Options of the subcommands that read results files and take only --out DIR
+ * and --help: sets *out (left alone when absent) and optind to the first file.
+ * Returns -1 to go on, else the exit code (0 after --help, 2 on bad input). */
+int rl_cli_parse_out_only(const char *cmd, const char *usage, int argc, char **argv,
+                          const char **out);
+
 /* Print "rooflab CMD: message" on stderr and return exit code 2. */
 int rl_cli_fail(const char *cmd, const char *message);
 

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "tests/rl_test.h"
+#include "tests/rl_test_catalog.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,24 +18,6 @@
 
 static const char *const ids[] = {"h100-sxm5",    "h100-pcie",   "h200-sxm",      "a100-sxm4-80gb",
                                   "orin-nx-16gb", "orin-nx-8gb", "agx-orin-64gb", "orin-nano-8gb"};
-
-static int setup(void **state)
-{
-    static rl_catalog cat;
-    rl_err err;
-    if (rl_catalog_load(&cat, &err) != RL_OK) {
-        fprintf(stderr, "%s\n", err.msg);
-        return -1;
-    }
-    *state = &cat;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    rl_catalog_free(*state);
-    return 0;
-}
 
 static void loads_all_entries(void **state)
 {
@@ -246,5 +229,5 @@ int main(void)
         cmocka_unit_test(name_matching),      cmocka_unit_test(bad_entries),
         cmocka_unit_test(data_dir),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, catalog_setup, catalog_teardown);
 }

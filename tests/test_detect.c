@@ -7,29 +7,12 @@
 #include <cmocka.h>
 
 #include "tests/rl_test.h"
+#include "tests/rl_test_catalog.h"
 #include <stdio.h>
 #include <string.h>
 
 #include "devices/rl_catalog.h"
 #include "devices/rl_device.h"
-
-static int setup(void **state)
-{
-    static rl_catalog cat;
-    rl_err err;
-    if (rl_catalog_load(&cat, &err) != RL_OK) {
-        fprintf(stderr, "%s\n", err.msg);
-        return -1;
-    }
-    *state = &cat;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    rl_catalog_free(*state);
-    return 0;
-}
 
 static void jetson_15w_gets_the_mode_peaks(void **state)
 {
@@ -259,5 +242,5 @@ int main(void)
         cmocka_unit_test(openblas_coretype),
         cmocka_unit_test(cpu_clock_from_fixture),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, catalog_setup, catalog_teardown);
 }

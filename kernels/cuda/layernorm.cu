@@ -259,13 +259,7 @@ extern "C" cudaError_t rl_cu_layernorm_setup(const rl_cu_ctx *ctx)
         (const void *)ln_vec_kernel<__half, false>,        (const void *)ln_vec_kernel<__half, true>,
         (const void *)ln_vec_kernel<__nv_bfloat16, false>, (const void *)ln_vec_kernel<__nv_bfloat16, true>,
     };
-    for (const void *k : kernels) {
-        const cudaError_t e = cudaFuncSetAttribute(k, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                                   ctx->row_smem_bytes);
-        if (e != cudaSuccess)
-            return e;
-    }
-    return cudaSuccess;
+    return allow_row_smem(kernels, (int)(sizeof kernels / sizeof kernels[0]), ctx->row_smem_bytes);
 }
 
 extern "C" cudaError_t rl_cu_layernorm(const rl_cu_ctx *ctx, rl_cu_type t, int version,

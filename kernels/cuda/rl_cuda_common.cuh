@@ -274,6 +274,19 @@ static inline unsigned grid_stride_blocks(const rl_cu_ctx *ctx, int64_t work, in
     return (unsigned)need;
 }
 
+// Let each kernel of a vectorised row ladder use the dynamic shared memory a
+// cached row needs (above the 48 KiB default), once per context.
+static inline cudaError_t allow_row_smem(const void *const *kernels, int count, int bytes)
+{
+    for (int i = 0; i < count; i++) {
+        const cudaError_t e =
+            cudaFuncSetAttribute(kernels[i], cudaFuncAttributeMaxDynamicSharedMemorySize, bytes);
+        if (e != cudaSuccess)
+            return e;
+    }
+    return cudaSuccess;
+}
+
 // Blocks for a kernel that loops over `work` items, one per block (or per
 // warp): all of them, capped at the grid's x limit.
 static inline unsigned capped_blocks(int64_t work)
