@@ -16,8 +16,11 @@ extern char **environ;
  * OPENBLAS_CORETYPE can force a narrower kernel), OpenMP's, CUDA's. */
 static bool recorded_variable(const char *kv)
 {
-    static const char *const prefixes[] = {"OPENBLAS_", "OMP_", "GOMP_", "CUDA_", "ROOFLAB_",
-                                           NULL};
+    /* The variables that change which kernels run or how they are timed
+     * (NVIDIA_TF32_OVERRIDE and CUBLAS_* change cuBLAS's choices). */
+    static const char *const prefixes[] = {"OPENBLAS_", "OMP_",    "GOMP_",
+                                           "CUDA_",     "CUBLAS",  "NVIDIA_TF32_OVERRIDE",
+                                           "ROOFLAB_",  NULL};
     for (int i = 0; prefixes[i]; i++)
         if (strncmp(kv, prefixes[i], strlen(prefixes[i])) == 0)
             return true;
@@ -70,7 +73,7 @@ rl_status rl_backend_open(const char *device, int threads, rl_backend *be, char 
         }
         if (want_cuda)
             return rl_fail(err, RL_ERR_DEVICE, "%s", why.msg);
-        fprintf(stderr, "rooflab: %s\n", why.msg);
+        fprintf(stderr, "rooflab: %s; falling back to the CPU\n", why.msg);
 #else
         if (want_cuda)
             return rl_fail(err, RL_ERR_DEVICE,

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "tests/rl_test.h"
 
@@ -445,6 +446,19 @@ static void test_timer_flush_memory(void **state)
     assert_int_equal(gpu.timer_start(gpu.state, &err), RL_OK);
     assert_int_equal(gpu.launch(gpu.state, &bad, &err), RL_ERR_UNSUPPORTED);
     assert_int_equal(gpu.sync(gpu.state, &err), RL_OK);
+    /* Nor does a sample abandoned before timer_stop: the next timer_start
+     * lets its hold go instead of re-arming it (which would stall the
+     * stream for the hold's 2 s timeout). */
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    assert_int_equal(gpu.timer_start(gpu.state, &err), RL_OK);
+    assert_int_equal(gpu.timer_start(gpu.state, &err), RL_OK);
+    assert_int_equal(gpu.launch(gpu.state, &l, &err), RL_OK);
+    double abandoned = 0.0;
+    assert_int_equal(gpu.timer_stop(gpu.state, &abandoned, &err), RL_OK);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    const double wall = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+    assert_true(wall < 1.5);
     gpu.release(gpu.state, l.tensors[0]);
     gpu.release(gpu.state, l.tensors[1]);
 

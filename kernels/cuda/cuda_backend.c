@@ -126,6 +126,12 @@ static bool cuda_supports(void *state, rl_op op, rl_precision p, int version, rl
 
 /* ---- description, memory ------------------------------------------------------ */
 
+/* Twice the L2, so nothing the next call reads is still there. */
+static size_t flush_buffer_bytes(const rl_cuda_state *st)
+{
+    return 2 * (st->l2_bytes > 0 ? st->l2_bytes : (size_t)(32u << 20));
+}
+
 static const char *cuda_describe(void *state)
 {
     return ((rl_cuda_state *)state)->description;
@@ -137,6 +143,12 @@ static rl_status cuda_mem_info(void *state, rl_mem_info *info, rl_err *err)
     size_t free_bytes = 0, total_bytes = 0;
     RL_CUDA_CHECK(err, cudaSetDevice(st->device));
     RL_CUDA_CHECK(err, cudaMemGetInfo(&free_bytes, &total_bytes));
+    /* The L2-flush buffer is allocated at the first flush: count it as
+     * taken already, so a case that fits now still fits then. */
+    if (!st->flush_buf) {
+        const size_t flush = flush_buffer_bytes(st);
+        free_bytes = free_bytes > flush ? free_bytes - flush : 0;
+    }
     info->free_bytes = free_bytes;
     info->total_bytes = total_bytes;
     return RL_OK;
@@ -220,7 +232,13 @@ void rl_cuda_release_hold(rl_cuda_state *st)
 static rl_status cuda_timer_start(void *state, rl_err *err)
 {
     rl_cuda_state *st = state;
-    rl_cuda_release_hold(st);
+    if (st->held) {
+        /* A sample that never reached timer_stop: its hold kernel may still
+         * be waiting for the flag, so let it go and wait for it before the
+         * flag is re-armed (re-arming first would keep it spinning). */
+        rl_cuda_release_hold(st);
+        RL_CUDA_CHECK(err, cudaStreamSynchronize(st->stream));
+    }
     /* The previous hold kernel has finished (timer_stop waited for the
      * stop event behind it), so the flag can be re-armed. */
     __atomic_store_n(st->hold_flag, 0, __ATOMIC_SEQ_CST);
@@ -263,8 +281,7 @@ static rl_status cuda_flush_caches(void *state, rl_err *err)
 {
     rl_cuda_state *st = state;
     if (!st->flush_buf) {
-        /* Twice the L2, so nothing the next call reads is still there. */
-        const size_t bytes = 2 * (st->l2_bytes > 0 ? st->l2_bytes : (size_t)(32u << 20));
+        const size_t bytes = flush_buffer_bytes(st);
         RL_CUDA_CHECK(err, cudaSetDevice(st->device));
         RL_CUDA_CHECK(err, cudaMalloc(&st->flush_buf, bytes));
         st->flush_bytes = bytes;
@@ -318,7 +335,8 @@ static rl_status launch_ops(rl_cuda_state *st, const rl_launch *l, rl_err *err)
     void *const *T = l->tensors;
     const int version = l->kernel_version == 0 ? RL_CU_ROW_VEC : l->kernel_version;
 
-    if (l->op != RL_OP_GEMM)
+    /* Only the GEMMs that read the cached transpose may keep it. */
+    if (!(l->op == RL_OP_GEMM && rl_cuda_gemm_uses_transpose(l->precision)))
         forget_transpose(st);
     switch (l->op) {
     case RL_OP_GEMM: return rl_cuda_gemm(st, l, err);
@@ -381,9 +399,8 @@ static rl_status launch_ops(rl_cuda_state *st, const rl_launch *l, rl_err *err)
     }
 }
 
-static rl_status cuda_launch(void *state, const rl_launch *l, rl_err *err)
+static rl_status check_launch(void *state, const rl_launch *l, rl_err *err)
 {
-    rl_cuda_state *st = state;
     rl_err why;
     if (!cuda_supports(state, l->op, l->precision, l->kernel_version, &why))
         return rl_fail(err, RL_ERR_UNSUPPORTED, "%s", why.msg);
@@ -396,9 +413,17 @@ static rl_status cuda_launch(void *state, const rl_launch *l, rl_err *err)
     if (rl_op_is_rowwise(l->op) && (l->shape.rows < 1 || l->shape.cols < 1))
         return rl_fail(err, RL_ERR_INVALID, "cuda: %s: rows and cols must be positive",
                        rl_op_name(l->op));
-    const rl_status s = launch_ops(st, l, err);
-    /* A failed launch inside a timed sample must not leave the stream held
-     * until the hold kernel's timeout. */
+    return RL_OK;
+}
+
+static rl_status cuda_launch(void *state, const rl_launch *l, rl_err *err)
+{
+    rl_cuda_state *st = state;
+    rl_status s = check_launch(state, l, err);
+    if (s == RL_OK)
+        s = launch_ops(st, l, err);
+    /* A launch refused or failed inside a timed sample must not leave the
+     * stream held until the hold kernel's timeout. */
     if (s != RL_OK)
         rl_cuda_release_hold(st);
     return s;
@@ -515,10 +540,10 @@ static rl_status open_device(rl_cuda_state *st, int device, rl_err *err)
 static rl_status no_runtime(rl_err *err, cudaError_t e)
 {
     if (e == cudaErrorInsufficientDriver || e == cudaErrorNoDevice || e == cudaErrorStubLibrary)
-        return rl_fail(err, RL_ERR_DEVICE, "cuda: no usable driver (%s: %s); falling back to the CPU",
+        return rl_fail(err, RL_ERR_DEVICE, "cuda: no usable driver (%s: %s)",
                        cudaGetErrorName(e), cudaGetErrorString(e));
     return rl_fail(err, RL_ERR_DEVICE,
-                   "cuda: the CUDA runtime could not start (%s: %s); falling back to the CPU",
+                   "cuda: the CUDA runtime could not start (%s: %s)",
                    cudaGetErrorName(e), cudaGetErrorString(e));
 }
 
@@ -532,7 +557,7 @@ rl_status rl_cuda_backend_create(const rl_cuda_options *opts, rl_backend *out, r
         return no_runtime(err, e);
     }
     if (count < 1)
-        return rl_fail(err, RL_ERR_DEVICE, "cuda: no CUDA device found; falling back to the CPU");
+        return rl_fail(err, RL_ERR_DEVICE, "cuda: no CUDA device found");
     if (device < 0 || device >= count)
         return rl_fail(err, RL_ERR_DEVICE, "cuda: device %d requested, but this machine has %d",
                        device, count);

@@ -13,9 +13,11 @@
  *         rounded to a 10-bit mantissa, fp32 accumulation).
  *   fp16, bf16  fp32 accumulation (CUBLAS_COMPUTE_32F; the handle forbids
  *         reduced-precision split-K reductions), output in the storage type.
- *   int8  int32 accumulation and output (CUBLAS_COMPUTE_32I). cuBLAS's
- *         integer kernels need n and k multiples of 4 here (its m and k, and
- *         every leading dimension): other shapes are refused as unsupported.
+ *   int8  int32 accumulation and output (CUBLAS_COMPUTE_32I), in the "TN"
+ *         layout (both operands K-major), the one cuBLAS's int8 tensor-core
+ *         (IMMA) kernels take; B is transposed as for fp8 below. n and k
+ *         must be multiples of 4 (every leading dimension): other shapes are
+ *         refused as unsupported.
  *   fp8   e4m3 inputs, bf16 output, through cuBLASLt (sm_89+). Its fp8
  *         kernels take only the "TN" layout, both operands K-major; row-major
  *         B is N-major, so B is transposed once into a buffer of the
@@ -92,21 +94,19 @@ static rl_status fp8_plan(rl_cuda_state *st, int m, int n, int k, rl_err *err)
     return RL_OK;
 }
 
-static rl_status gemm_fp8(rl_cuda_state *st, const rl_launch *l, int m, int n, int k, rl_err *err)
+bool rl_cuda_gemm_uses_transpose(rl_precision p)
 {
-    const void *a = l->tensors[0], *b = l->tensors[1];
-    void *c = l->tensors[2];
-    if (k % 16 != 0 || n % 8 != 0)
-        return rl_fail(err, RL_ERR_UNSUPPORTED,
-                       "cuda gemm fp8: cuBLASLt's fp8 kernels need k a multiple of 16 and n a "
-                       "multiple of 8 (got n=%d, k=%d)",
-                       n, k);
-    if (!aligned(a, 16) || !aligned(b, 16) || !aligned(c, 16))
-        return rl_fail(err, RL_ERR_UNSUPPORTED,
-                       "cuda gemm fp8: cuBLASLt's fp8 kernels need 16-byte aligned matrices");
+    return p == RL_PREC_FP8 || p == RL_PREC_INT8;
+}
 
+/* B (k x n row-major, one byte an element) in K-major layout, from the
+ * cache when it still holds this B. c_bytes: the size of C, which must not
+ * overlap the cached transpose's source. */
+static rl_status transposed_b(rl_cuda_state *st, const void *b, const void *c, size_t c_bytes,
+                              int k, int n, const void **bt, rl_err *err)
+{
     /* Writing C over the cached transpose's source would make it stale. */
-    const uintptr_t c0 = (uintptr_t)c, c1 = c0 + (uintptr_t)m * (uintptr_t)n * 2u;
+    const uintptr_t c0 = (uintptr_t)c, c1 = c0 + (uintptr_t)c_bytes;
     const uintptr_t s0 = (uintptr_t)st->bt_src;
     if (st->bt_valid && s0 < c1 && c0 < s0 + (uintptr_t)(st->bt_k * st->bt_n))
         st->bt_valid = false;
@@ -131,10 +131,28 @@ static rl_status gemm_fp8(rl_cuda_state *st, const rl_launch *l, int m, int n, i
         st->bt_n = n;
         st->bt_valid = true;
     }
+    *bt = st->bt;
+    return RL_OK;
+}
+
+static rl_status gemm_fp8(rl_cuda_state *st, const rl_launch *l, int m, int n, int k, rl_err *err)
+{
+    const void *a = l->tensors[0], *b = l->tensors[1];
+    void *c = l->tensors[2];
+    if (k % 16 != 0 || n % 8 != 0)
+        return rl_fail(err, RL_ERR_UNSUPPORTED,
+                       "cuda gemm fp8: cuBLASLt's fp8 kernels need k a multiple of 16 and n a "
+                       "multiple of 8 (got n=%d, k=%d)",
+                       n, k);
+    if (!aligned(a, 16) || !aligned(b, 16) || !aligned(c, 16))
+        return rl_fail(err, RL_ERR_UNSUPPORTED,
+                       "cuda gemm fp8: cuBLASLt's fp8 kernels need 16-byte aligned matrices");
+    const void *bt = NULL;
+    RL_TRY(transposed_b(st, b, c, (size_t)m * (size_t)n * 2u, k, n, &bt, err));
 
     RL_TRY(fp8_plan(st, m, n, k, err));
     const float alpha = 1.0f, beta = 0.0f;
-    RL_CUBLAS_CHECK(err, cublasLtMatmul(st->lt, st->plan.op, &alpha, st->bt, st->plan.a, a,
+    RL_CUBLAS_CHECK(err, cublasLtMatmul(st->lt, st->plan.op, &alpha, bt, st->plan.a, a,
                                         st->plan.b, &beta, c, st->plan.c, c, st->plan.c,
                                         &st->plan.algo, st->workspace, st->workspace_bytes,
                                         st->stream));
@@ -177,9 +195,13 @@ rl_status rl_cuda_gemm(rl_cuda_state *st, const rl_launch *l, rl_err *err)
                            "cuda gemm int8: cuBLAS's integer kernels need n and k multiples of 4 "
                            "(got n=%d, k=%d) and 4-byte aligned matrices",
                            n, k);
+        const void *bt = NULL;
+        RL_TRY(transposed_b(st, b, c, (size_t)m * (size_t)n * 4u, k, n, &bt, err));
+        /* Column-major C (n x m) = Bt^T . A, with Bt and A both stored
+         * K-major (ld k). */
         const int32_t ione = 1, izero = 0;
-        RL_CUBLAS_CHECK(err, cublasGemmEx(st->blas, CUBLAS_OP_N, CUBLAS_OP_N, n, m, k, &ione, b,
-                                          CUDA_R_8I, n, a, CUDA_R_8I, k, &izero, c, CUDA_R_32I, n,
+        RL_CUBLAS_CHECK(err, cublasGemmEx(st->blas, CUBLAS_OP_T, CUBLAS_OP_N, n, m, k, &ione, bt,
+                                          CUDA_R_8I, k, a, CUDA_R_8I, k, &izero, c, CUDA_R_32I, n,
                                           CUBLAS_COMPUTE_32I, CUBLAS_GEMM_DEFAULT));
         return RL_OK;
     }

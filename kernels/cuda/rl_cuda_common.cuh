@@ -52,11 +52,16 @@ template <typename T> __device__ __forceinline__ Pack<T> ld16(const T *p)
     return r;
 }
 
+// The store is written out in PTX: left to the compiler, a Pack of 16-bit
+// values assembled element by element was split into narrow stores.
+// p must point to global memory.
 template <typename T> __device__ __forceinline__ void st16(T *p, const Pack<T> &v)
 {
     uint4 u;
     memcpy(&u, &v, 16);
-    *reinterpret_cast<uint4 *>(p) = u;
+    asm volatile("st.global.v4.b32 [%0], {%1, %2, %3, %4};" ::"l"(p), "r"(u.x), "r"(u.y),
+                 "r"(u.z), "r"(u.w)
+                 : "memory");
 }
 
 __host__ __device__ __forceinline__ bool aligned16(const void *p)

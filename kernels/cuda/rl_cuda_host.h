@@ -88,9 +88,9 @@ typedef struct rl_cuda_state {
     size_t workspace_bytes;
     rl_cuda_lt_plan plan;
 
-    /* The fp8 GEMM's B in K-major layout (n x k), kept from the call that
-     * transposed it until B may have changed (an upload, a fill, a release
-     * or another op's launch). */
+    /* The fp8 and int8 GEMMs' B in K-major layout (n x k, one byte an
+     * element), kept from the call that transposed it until B may have
+     * changed (an upload, a fill, a release or another op's launch). */
     void *bt;
     size_t bt_capacity;
     const void *bt_src;
@@ -113,5 +113,7 @@ void rl_cuda_release_hold(rl_cuda_state *st);
 rl_status rl_cuda_gemm(rl_cuda_state *st, const rl_launch *l, rl_err *err);
 /* Free the fp8 plan's descriptors. */
 void rl_cuda_gemm_release(rl_cuda_state *st);
+/* Whether the GEMM at this precision reads the cached K-major B. */
+bool rl_cuda_gemm_uses_transpose(rl_precision p);
 
 #endif
