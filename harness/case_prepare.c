@@ -175,6 +175,19 @@ static void host_free(host_tensors *h)
     }
 }
 
+/* 0xFF bytes are NaN in every float type; for int32 (int8 GEMM) they would
+ * be -1, a valid result, so 0x7F bytes: 2139062143, beyond any sum of
+ * fewer than 130,000 int8 products (at most 128 x 128 each). */
+int rl_output_poison_byte(rl_dtype t)
+{
+    return t == RL_DT_I32 ? 0x7F : 0xFF;
+}
+
+bool rl_output_is_poison(rl_dtype t, double value)
+{
+    return t == RL_DT_I32 ? value == 2139062143.0 : isnan(value);
+}
+
 rl_status rl_case_validate(rl_case_run *run, uint64_t seed, rl_validation *out, rl_err *err)
 {
     rl_backend *be = run->backend;
@@ -204,8 +217,8 @@ rl_status rl_case_validate(rl_case_run *run, uint64_t seed, rl_validation *out, 
             rl_dtype_to_f64(t->dtype, h.value[i], h.stored[i], (size_t)t->elems);
             s = be->upload(be->state, run->launch.tensors[i], h.stored[i], bytes, err);
         } else {
-            /* 0xFF bytes are NaN in every float type: unwritten outputs fail. */
-            s = be->fill_bytes(be->state, run->launch.tensors[i], 0xFF, bytes, err);
+            s = be->fill_bytes(be->state, run->launch.tensors[i], rl_output_poison_byte(t->dtype), bytes,
+                               err);
         }
     }
     if (s == RL_OK)
@@ -260,7 +273,7 @@ rl_status rl_case_validate(rl_case_run *run, uint64_t seed, rl_validation *out, 
             if (t->role != RL_TENSOR_OUT)
                 continue;
             for (int64_t e = 0; e < t->elems; e++)
-                if (isnan(h.value[i][e]))
+                if (rl_output_is_poison(t->dtype, h.value[i][e]))
                     nan_seen = true;
             double sum_abs = 0.0;
             int64_t n = 0;
@@ -291,7 +304,7 @@ rl_status rl_case_validate(rl_case_run *run, uint64_t seed, rl_validation *out, 
         out->total_units = total_units;
         if (nan_seen)
             s = rl_fail(err, RL_ERR_VALIDATION,
-                        "output has elements the kernel never wrote (NaN poison left)");
+                        "output has elements the kernel never wrote (poison left)");
         else if (!out->passed)
             s = rl_fail(err, RL_ERR_VALIDATION, "max relative error %.3g exceeds tolerance %.3g",
                         max_err, out->tolerance);

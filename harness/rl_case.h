@@ -49,6 +49,12 @@ void rl_case_name(const rl_case_spec *spec, char *buf, size_t len);
  * error growing with the square root of the reduction length. */
 double rl_case_tolerance(rl_op op, rl_precision p, int64_t reduction_length);
 
+/* Outputs are filled with this byte before the validation launch, so an
+ * element the kernel never writes reads back as a poison value (NaN for
+ * floats, a value no kernel produces for int32). */
+int rl_output_poison_byte(rl_dtype t);
+bool rl_output_is_poison(rl_dtype t, double value);
+
 /* Allocate the case's buffers on the backend and fill the inputs; checks the
  * backend's free memory first. */
 rl_status rl_case_prepare(rl_backend *backend, const rl_case_spec *spec, rl_case_run *run,

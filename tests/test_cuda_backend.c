@@ -142,8 +142,10 @@ static case_result run_case(rl_op op, rl_precision p, int version, rl_shape shap
             rl_dtype_to_f64(t->dtype, value[i], stored[i], (size_t)t->elems);
             assert_int_equal(gpu.upload(gpu.state, l.tensors[i], stored[i], bytes, &err), RL_OK);
         } else {
-            /* 0xFF: NaN in every float type, so an unwritten element fails. */
-            assert_int_equal(gpu.fill_bytes(gpu.state, l.tensors[i], 0xFF, bytes, &err), RL_OK);
+            /* The harness's poison, so an unwritten element fails. */
+            assert_int_equal(gpu.fill_bytes(gpu.state, l.tensors[i],
+                                            rl_output_poison_byte(t->dtype), bytes, &err),
+                             RL_OK);
         }
     }
 
@@ -181,7 +183,7 @@ static case_result run_case(rl_op op, rl_precision p, int version, rl_shape shap
                 sum_abs += fabs(ref[i][e]);
             const double scale = sum_abs / (double)t->elems;
             for (int64_t e = 0; e < t->elems; e++) {
-                if (isnan(value[i][e]))
+                if (rl_output_is_poison(t->dtype, value[i][e]))
                     res.nan_seen = true;
                 const double d =
                     fabs(value[i][e] - ref[i][e]) / (fabs(ref[i][e]) + scale + 1e-300);

@@ -7,10 +7,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "harness/rl_case.h"
+#include "kernels/rl_dtype.h"
 #include "tests/rl_test.h"
 
 static const rl_measure_settings quick_settings = {
@@ -165,6 +167,29 @@ static void tolerances_fit_precision(void **state)
                 rl_case_tolerance(RL_OP_GEMM, RL_PREC_BF16, 4096));
 }
 
+/* The poison each output type is filled with reads back as a value no
+ * kernel writes: NaN for floats, and for int32 not -1 (0xFF bytes), which
+ * an int8 GEMM can produce. */
+static void poison_is_no_valid_output(void **state)
+{
+    (void)state;
+    const rl_dtype outputs[] = {RL_DT_F64, RL_DT_F32, RL_DT_F16, RL_DT_BF16, RL_DT_I32};
+    for (size_t i = 0; i < sizeof outputs / sizeof outputs[0]; i++) {
+        const rl_dtype t = outputs[i];
+        unsigned char bytes[8];
+        memset(bytes, rl_output_poison_byte(t), sizeof bytes);
+        double v = 0.0;
+        rl_dtype_to_f64(t, &v, bytes, 1);
+        assert_true(rl_output_is_poison(t, v));
+        if (t == RL_DT_I32) {
+            /* beyond the largest |sum| of 130,000 int8 products (128 x 128 each) */
+            assert_true(fabs(v) > 128.0 * 128.0 * 130000.0);
+            assert_false(rl_output_is_poison(t, -1.0));
+        }
+        assert_false(rl_output_is_poison(t, 1.0));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -173,6 +198,7 @@ int main(void)
         cmocka_unit_test(unwritten_outputs_fail),
         cmocka_unit_test(unsupported_is_reported),
         cmocka_unit_test(tolerances_fit_precision),
+        cmocka_unit_test(poison_is_no_valid_output),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
