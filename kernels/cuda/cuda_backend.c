@@ -469,18 +469,31 @@ static rl_status attribute(int *value, enum cudaDeviceAttr attr, int device, rl_
     return RL_OK;
 }
 
+/* Dynamic shared memory for one cached row: two such blocks must share an
+ * SM, each with the per-block reservation and its static shared memory. */
+static int row_smem_budget(int per_sm, int reserved_per_block, int optin_per_block)
+{
+    int bytes = per_sm / 2 - reserved_per_block - RL_CU_ROW_STATIC_SMEM;
+    if (bytes > optin_per_block - RL_CU_ROW_STATIC_SMEM)
+        bytes = optin_per_block - RL_CU_ROW_STATIC_SMEM;
+    return bytes > 0 ? bytes / 16 * 16 : 0;
+}
+
 static rl_status open_device(rl_cuda_state *st, int device, rl_err *err)
 {
     st->device = device;
     RL_CUDA_CHECK(err, cudaSetDevice(device));
 
-    int sms = 0, threads_per_sm = 0, l2 = 0, smem_optin = 0;
+    int sms = 0, threads_per_sm = 0, l2 = 0, smem_optin = 0, smem_per_sm = 0,
+        smem_reserved = 0;
     RL_TRY(attribute(&st->cc_major, cudaDevAttrComputeCapabilityMajor, device, err));
     RL_TRY(attribute(&st->cc_minor, cudaDevAttrComputeCapabilityMinor, device, err));
     RL_TRY(attribute(&sms, cudaDevAttrMultiProcessorCount, device, err));
     RL_TRY(attribute(&threads_per_sm, cudaDevAttrMaxThreadsPerMultiProcessor, device, err));
     RL_TRY(attribute(&l2, cudaDevAttrL2CacheSize, device, err));
     RL_TRY(attribute(&smem_optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, device, err));
+    RL_TRY(attribute(&smem_per_sm, cudaDevAttrMaxSharedMemoryPerMultiprocessor, device, err));
+    RL_TRY(attribute(&smem_reserved, cudaDevAttrReservedSharedMemoryPerBlock, device, err));
     RL_TRY(attribute(&st->max_clock_khz, cudaDevAttrClockRate, device, err));
     st->l2_bytes = l2 > 0 ? (size_t)l2 : 0;
 
@@ -512,9 +525,8 @@ static rl_status open_device(rl_cuda_state *st, int device, rl_err *err)
     st->ctx.stream = st->stream;
     st->ctx.sm_count = sms > 0 ? sms : 1;
     st->ctx.max_threads_per_sm = threads_per_sm >= 256 ? threads_per_sm : 256;
-    /* Half the opt-in shared memory for a cached row, so that two such
-     * blocks share an SM (about 28k columns on H100, 20k on Orin). */
-    st->ctx.row_smem_bytes = (smem_optin / 2) / 16 * 16;
+    /* About 28k fp32 columns on H100 (228 KiB per SM), 20k on Orin. */
+    st->ctx.row_smem_bytes = row_smem_budget(smem_per_sm, smem_reserved, smem_optin);
     RL_CUDA_CHECK(err, rl_cu_layernorm_setup(&st->ctx));
     RL_CUDA_CHECK(err, rl_cu_softmax_setup(&st->ctx));
 

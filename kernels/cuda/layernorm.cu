@@ -94,6 +94,7 @@ __global__ void __launch_bounds__(1024)
     extern __shared__ float4 rl_dyn_smem[];
     float *srow = reinterpret_cast<float *>(rl_dyn_smem);
     __shared__ float red[96];
+    static_assert(sizeof red <= RL_CU_ROW_STATIC_SMEM, "row_smem_bytes leaves no room");
     const float inv_cols = 1.0f / (float)cols;
 
     for (int64_t r = blockIdx.x; r < rows; r += gridDim.x) {

@@ -148,6 +148,12 @@ __device__ __forceinline__ Welford warp_welford(Welford w)
         other.m2 = __shfl_xor_sync(0xffffffffu, w.m2, o);
         w = welford_merge(w, other);
     }
+    // The butterfly merges (a, b) on one lane and (b, a) on its partner,
+    // which round differently: every lane takes lane 0's statistics, so a
+    // row is normalised with one mean and one variance.
+    w.n = __shfl_sync(0xffffffffu, w.n, 0);
+    w.mean = __shfl_sync(0xffffffffu, w.mean, 0);
+    w.m2 = __shfl_sync(0xffffffffu, w.m2, 0);
     return w;
 }
 

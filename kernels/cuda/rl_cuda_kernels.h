@@ -34,6 +34,10 @@ typedef struct rl_cu_ctx {
     int row_smem_bytes;
 } rl_cu_ctx;
 
+/* Static shared memory of the row kernels that keep a row on chip, at
+ * most (their reduction scratch), counted when row_smem_bytes is sized. */
+#define RL_CU_ROW_STATIC_SMEM 512
+
 /* Kernel ladders of LayerNorm and Softmax. */
 enum {
     RL_CU_ROW_THREAD = 1, /* v1: one thread per row, scalar loads */

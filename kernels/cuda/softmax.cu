@@ -82,6 +82,7 @@ __global__ void __launch_bounds__(1024)
     extern __shared__ float4 rl_dyn_smem[];
     float *srow = reinterpret_cast<float *>(rl_dyn_smem);
     __shared__ float red[64];
+    static_assert(sizeof red <= RL_CU_ROW_STATIC_SMEM, "row_smem_bytes leaves no room");
 
     for (int64_t r = blockIdx.x; r < rows; r += gridDim.x) {
         // A row's head (and so which thread owns which shared-memory slot)
