@@ -207,7 +207,12 @@ static void print_text(const fit_options *o, const rl_llm_config *c, const targe
                (double)(p->total_bytes - p->capacity_bytes) / 1e9);
     printf("largest batch at seq %lld: %lld\n", (long long)o->seq, (long long)p->max_batch_at_seq);
     printf("longest seq at batch %lld: %lld", (long long)o->batch, (long long)p->max_seq_at_batch);
-    if (c->max_positions > 0)
+    /* Memory is the only limit fit computes; the model's own is named when
+     * it binds first. */
+    if (c->max_positions > 0 && p->max_seq_at_batch > c->max_positions)
+        printf(" in memory, beyond the model's max_position_embeddings (%lld)",
+               (long long)c->max_positions);
+    else if (c->max_positions > 0)
         printf("   (the model's max_position_embeddings: %lld)", (long long)c->max_positions);
     printf("\n");
 }
