@@ -31,11 +31,19 @@ build-sanitize:
 	cmake --preset sanitize
 	cmake --build --preset sanitize -j $(JOBS)
 
+# ctest hides a skipped test's output: its reason, from ctest's log of the
+# run in the preset's build folder, is printed after the run.
+preset_dir = $(if $(filter default,$(1)),build,build-$(1))
+SKIP_REASONS = grep -h "^SKIPPED: " $(call preset_dir,$(1))/Testing/Temporary/LastTest.log \
+               | sed 's/^SKIPPED: /skipped, because: /' | sort -u || true
+
 test-default: build
 	ctest --preset $(PRESET) -j 1
+	@$(call SKIP_REASONS,$(PRESET))
 
 test-sanitize: build-sanitize
 	ctest --preset sanitize -j 1
+	@$(call SKIP_REASONS,sanitize)
 
 clean:
 	rm -rf build build-cpu build-sanitize

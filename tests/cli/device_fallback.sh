@@ -21,7 +21,7 @@ if ! "$rooflab" version | grep -q "CUDA backend: built in"; then
 fi
 
 if "$rooflab" run --device cuda:0 "${tiny[@]}" --out "$out/gpu" >/dev/null 2>"$out/stderr"; then
-    echo "SKIP: a usable GPU is present, so the CPU fallback cannot be shown here"
+    echo "SKIPPED: a usable GPU is present, so the CPU fallback cannot be shown here"
     exit 0
 fi
 # Explicit cuda:0: one line naming the CUDA side, no claim of a fallback.
