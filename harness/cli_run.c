@@ -513,6 +513,11 @@ int rl_cli_run(int argc, char **argv)
     }
     fprintf(stderr, "rooflab run: %zu cases on %s (%s), results in %s\n", count, info->device,
             info->device_description, dir);
+    /* Clocks and power before the first case and after each one, so even
+     * an interrupted run says how the device stood when it stopped. */
+    be.device_state(be.state, &info->device_start);
+    info->device_end = info->device_start;
+    info->device_state_read = true;
     bool any_failed = false;
     for (size_t i = 0; i < count && !interrupted; i++) {
         rl_case_result res;
@@ -524,6 +529,7 @@ int rl_cli_run(int argc, char **argv)
                                       &interrupted, &res);
         if (s == RL_ERR_INTERRUPTED)
             break;
+        be.device_state(be.state, &info->device_end);
         rl_run_model_predict(&model, &results.ceilings, &res);
         if (res.outcome != RL_CASE_OK) {
             any_failed = true;

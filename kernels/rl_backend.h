@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "devices/rl_device_state.h"
 #include "model/rl_ops.h"
 #include "rl/status.h"
 
@@ -28,15 +29,6 @@ typedef struct rl_launch {
 
 typedef struct rl_backend rl_backend;
 
-/* The device's state at one moment, so that a throttled run is visible in
- * its results. A field the backend cannot read is negative. */
-typedef struct rl_device_state {
-    double sm_clock_mhz;     /* current core/SM clock */
-    double mem_clock_mhz;    /* current memory clock */
-    double power_limit_w;    /* enforced power limit */
-    double power_draw_w;     /* current draw */
-    double temperature_c;
-} rl_device_state;
 
 /* What a backend knows about the memory it allocates from. */
 typedef struct rl_mem_info {

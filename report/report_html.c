@@ -136,6 +136,9 @@ static void run_info(rl_sbuf *b, const rl_results *r)
     info_row(b, "Date", in->date);
     snprintf(buf, sizeof buf, "rooflab %s (%s)", in->tool_version, in->git_revision);
     info_row(b, "Tool", buf);
+    if (in->device_state_read &&
+        rl_device_state_describe(&in->device_start, &in->device_end, buf, sizeof buf))
+        info_row(b, "Device state (first case \u2192 last)", buf);
     info_row(b, "Run", r->complete ? "complete" : "partial (interrupted or still running)");
     rl_sbuf_put(b, "</table>\n");
 }

@@ -125,6 +125,22 @@ void rl_roof_set_add_json(cJSON *parent, const char *key, const rl_roof_set *set
     }
 }
 
+/* The fields the backend could read; unknown ones are left out. */
+static void add_device_state(cJSON *parent, const char *key, const rl_device_state *d)
+{
+    cJSON *o = cJSON_AddObjectToObject(parent, key);
+    if (d->sm_clock_mhz >= 0)
+        cJSON_AddNumberToObject(o, "clock_mhz", d->sm_clock_mhz);
+    if (d->mem_clock_mhz >= 0)
+        cJSON_AddNumberToObject(o, "memory_clock_mhz", d->mem_clock_mhz);
+    if (d->power_draw_w >= 0)
+        cJSON_AddNumberToObject(o, "power_w", d->power_draw_w);
+    if (d->power_limit_w >= 0)
+        cJSON_AddNumberToObject(o, "power_limit_w", d->power_limit_w);
+    if (d->temperature_c >= 0)
+        cJSON_AddNumberToObject(o, "temperature_c", d->temperature_c);
+}
+
 char *rl_results_to_json(const rl_results *r)
 {
     const rl_run_info *in = &r->info;
@@ -158,6 +174,11 @@ char *rl_results_to_json(const rl_results *r)
             continue;
         *eq = '\0';
         cJSON_AddStringToObject(env, key, eq + 1);
+    }
+    if (in->device_state_read) {
+        cJSON *state = cJSON_AddObjectToObject(root, "device_state");
+        add_device_state(state, "start", &in->device_start);
+        add_device_state(state, "end", &in->device_end);
     }
     if (r->extra_json) {
         const cJSON *extra = (const cJSON *)r->extra_json;
@@ -301,6 +322,15 @@ void rl_roof_set_read_json(const cJSON *o, rl_roof_set *set)
     }
 }
 
+static void read_device_state(const cJSON *o, rl_device_state *d)
+{
+    d->sm_clock_mhz = num(o, "clock_mhz", -1.0);
+    d->mem_clock_mhz = num(o, "memory_clock_mhz", -1.0);
+    d->power_draw_w = num(o, "power_w", -1.0);
+    d->power_limit_w = num(o, "power_limit_w", -1.0);
+    d->temperature_c = num(o, "temperature_c", -1.0);
+}
+
 rl_status rl_results_parse_json(const char *text, rl_results *r, rl_err *err)
 {
     rl_results_init(r);
@@ -344,6 +374,10 @@ rl_status rl_results_parse_json(const char *text, rl_results *r, rl_err *err)
     str(blas, "config", in->blas_config, sizeof in->blas_config);
     str(blas, "corename", in->blas_corename, sizeof in->blas_corename);
     in->blas_threads = (int)num(blas, "threads", 0);
+    const cJSON *state = cJSON_GetObjectItemCaseSensitive(root, "device_state");
+    in->device_state_read = cJSON_IsObject(state);
+    read_device_state(cJSON_GetObjectItemCaseSensitive(state, "start"), &in->device_start);
+    read_device_state(cJSON_GetObjectItemCaseSensitive(state, "end"), &in->device_end);
     const cJSON *ceilings = cJSON_GetObjectItemCaseSensitive(root, "ceilings");
     rl_roof_set_read_json(cJSON_GetObjectItemCaseSensitive(ceilings, "datasheet"), &r->ceilings.datasheet);
     rl_roof_set_read_json(cJSON_GetObjectItemCaseSensitive(ceilings, "measured"), &r->ceilings.measured);

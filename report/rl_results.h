@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "devices/rl_cpu.h"
+#include "devices/rl_device_state.h"
 #include "model/rl_ops.h"
 #include "model/rl_stats.h"
 #include "rl/status.h"
@@ -104,6 +105,10 @@ typedef struct rl_run_info {
     uint64_t seed;
     int env_count;
     char env[RL_MAX_ENV][160]; /* "OPENBLAS_CORETYPE=Haswell" */
+    /* The device's clocks and power as read before the first case and
+     * after the last one finished ("device_state" in results.json). */
+    bool device_state_read;
+    rl_device_state device_start, device_end;
 } rl_run_info;
 
 typedef struct rl_results {

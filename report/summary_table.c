@@ -21,6 +21,11 @@ void rl_summary_print(const rl_results *r, FILE *out)
             r->info.device_description, r->info.suite, r->complete ? "complete" : "partial");
     fprintf(out, "Units: SI (GB/s = 1e9 B/s, GFLOP/s = 1e9 FLOP/s); time is the median of the "
                  "samples, spread p10..p90.\n");
+    char state[256];
+    if (r->info.device_state_read &&
+        rl_device_state_describe(&r->info.device_start, &r->info.device_end, state,
+                                 sizeof state))
+        fprintf(out, "Device state, first case -> last: %s\n", state);
     const rl_ceilings *c = &r->ceilings;
     if (c->datasheet.memory_count + c->datasheet.compute_count + c->measured.memory_count +
             c->measured.compute_count >

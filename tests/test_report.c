@@ -366,8 +366,14 @@ static void test_html(void **state)
     rl_results r;
     build_results(&r, "host-a", 1.0);
     r.cases[0].predicted.present = false; /* shown with dashes */
+    r.info.device_state_read = true;
+    rl_device_state_unknown(&r.info.device_start);
+    rl_device_state_unknown(&r.info.device_end);
+    r.info.device_start.temperature_c = 41.0;
+    r.info.device_end.temperature_c = 67.0;
     char *html = rl_report_html_string(&r);
     assert_non_null(html);
+    assert_non_null(strstr(html, "temperature 41 -&gt; 67 C"));
     assert_non_null(strstr(html, "<svg"));
     assert_non_null(strstr(html, "<table class=\"sortable\" id=\"cases\">"));
     assert_non_null(strstr(html, "catalog &lt;x &amp; y&gt;")); /* a source, escaped */

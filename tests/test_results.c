@@ -103,6 +103,28 @@ static void json_round_trip(void **state)
     assert_false(back.cases[1].validation.passed);
     /* a failed case is never timed */
     assert_near(back.cases[1].time_s.median, 0.0, 0.0);
+    /* no device state was read: none comes back */
+    assert_false(back.info.device_state_read);
+    rl_results_free(&back);
+
+    /* the device state: known fields come back, unknown ones stay unknown */
+    r.info.device_state_read = true;
+    rl_device_state_unknown(&r.info.device_start);
+    r.info.device_start.sm_clock_mhz = 1980.0;
+    r.info.device_start.power_limit_w = 700.0;
+    r.info.device_end = r.info.device_start;
+    r.info.device_end.sm_clock_mhz = 1755.0;
+    r.info.device_end.temperature_c = 71.0;
+    assert_int_equal(rl_results_write_json(&r, path, NULL), RL_OK);
+    assert_int_equal(rl_results_read_json(path, &back, NULL), RL_OK);
+    assert_true(back.info.device_state_read);
+    assert_near(back.info.device_start.sm_clock_mhz, 1980.0, 0.0);
+    assert_near(back.info.device_end.sm_clock_mhz, 1755.0, 0.0);
+    assert_near(back.info.device_end.power_limit_w, 700.0, 0.0);
+    assert_near(back.info.device_end.temperature_c, 71.0, 0.0);
+    assert_true(back.info.device_start.temperature_c < 0);
+    assert_true(back.info.device_start.mem_clock_mhz < 0);
+    assert_true(back.info.device_end.power_draw_w < 0);
     rl_results_free(&back);
 
     /* partial status survives too */
@@ -115,6 +137,27 @@ static void json_round_trip(void **state)
     unlink(path);
     rmdir(dir);
     free(dir);
+}
+
+static void device_state_text(void **state)
+{
+    (void)state;
+    rl_device_state a, b;
+    rl_device_state_unknown(&a);
+    rl_device_state_unknown(&b);
+    char text[256];
+    /* nothing known: nothing to say */
+    assert_false(rl_device_state_describe(&a, &b, text, sizeof text));
+    assert_string_equal(text, "");
+    a.sm_clock_mhz = 1980.0;
+    b.sm_clock_mhz = 1755.0;
+    b.power_draw_w = 612.4;
+    assert_true(rl_device_state_describe(&a, &b, text, sizeof text));
+    assert_string_equal(text, "clock 1980 -> 1755 MHz; power ? -> 612 W");
+    /* a short buffer is cut, never overrun */
+    char small[12];
+    assert_true(rl_device_state_describe(&a, &b, small, sizeof small));
+    assert_int_equal(strlen(small), sizeof small - 1);
 }
 
 static void csv_rows(void **state)
@@ -206,6 +249,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(json_round_trip),
+        cmocka_unit_test(device_state_text),
         cmocka_unit_test(csv_rows),
         cmocka_unit_test(malformed_json),
         cmocka_unit_test(unwritable_places),

@@ -329,11 +329,19 @@ static rl_status cpu_timer_stop(void *state, double *seconds, rl_err *err)
 }
 
 /* Clocks, power and temperature are not read on the CPU. */
+/* The first core's clock where cpufreq shows it (not in most virtual
+ * machines); power and temperature have no portable source. */
 static void cpu_device_state(void *state, rl_device_state *out)
 {
     (void)state;
-    out->sm_clock_mhz = out->mem_clock_mhz = out->power_limit_w = out->power_draw_w =
-        out->temperature_c = -1.0;
+    rl_device_state_unknown(out);
+    FILE *f = fopen("/sys/devices/system/cpu/cpu0/cpufreq/scaling_cur_freq", "r");
+    if (!f)
+        return;
+    long khz = 0;
+    if (fscanf(f, "%ld", &khz) == 1 && khz > 0)
+        out->sm_clock_mhz = (double)khz / 1000.0;
+    fclose(f);
 }
 
 static const char *cpu_describe(void *state)

@@ -17,6 +17,8 @@ assert doc["status"] == "complete", doc["status"]
 for key in ("tool", "date", "host", "cpu", "blas", "environment", "cases"):
     assert key in doc, key
 assert doc["blas"]["corename"], doc["blas"]
+# clocks and power at the first and the last case (fields the device cannot read are left out)
+assert set(doc["device_state"]) == {"start", "end"}, doc["device_state"]
 ops = {c["op"] for c in doc["cases"]}
 want = {"gemm", "layernorm", "softmax", "residual_layernorm", "residual_layernorm_unfused",
         "scale_mask_softmax", "scale_mask_softmax_unfused", "bias_gelu", "bias_gelu_unfused",
