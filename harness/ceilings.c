@@ -98,18 +98,28 @@ static rl_status sweep_memory(rl_backend *be, const rl_cpu_info *cpu,
     const double largest = levels > 0 ? cap[levels - 1] : (double)be->cache_bytes(be->state);
     const int threads = o->threads > 0 ? o->threads : (cpu->pus > 0 ? cpu->pus : 1);
     const double e = 4.0; /* fp32 triad */
-    /* From 4 KiB per thread to 8x the largest cache, four points per doubling. */
-    const double first = 4096.0 * threads, last = 8.0 * largest;
+    const bool on_cpu = strcmp(be->name, "cpu") == 0;
+    /* Up to 8x the largest cache, four points per doubling. The CPU starts
+     * at 4 KiB per thread (inside L1). A GPU starts at an eighth of its L2:
+     * smaller sets leave most SMs idle and measure the launch, and each SM's
+     * L1 is bypassed by the probe's loads anyway. */
+    const double first = on_cpu ? 4096.0 * threads : largest / 8.0, last = 8.0 * largest;
+    /* Each call moves at least this much, so block ramp-up and the timer's
+     * own gaps stay small beside it: 64 MB is milliseconds on a CPU, 1 GB a
+     * few hundred microseconds at HBM speed. */
+    const double call_bytes = on_cpu ? 64e6 : 1e9;
+    /* Element counts a multiple of this: whole 64-byte lines per CPU thread
+     * keep threads apart; whole 16-byte vectors of a 256-thread block on a GPU. */
+    const int64_t granule = on_cpu ? 16 * (int64_t)threads : 1024;
     rec->sweep_count = 0;
     for (double ws = first; ws <= last * 1.0001 && rec->sweep_count < RL_MAX_SWEEP;
          ws *= pow(2.0, 0.25)) {
-        /* a whole number of 64-byte lines per thread keeps threads apart */
         int64_t count = (int64_t)(ws / (3 * e));
-        count = (count / (16 * threads) + 1) * 16 * threads;
-        /* Each call moves at least 64 MB, so short passes are not all
-         * overhead; the passes over a cache-sized set stay hot. */
+        count = (count / granule + 1) * granule;
+        /* The passes over a cache-sized set stay hot. */
         const double pass_bytes = 3.0 * e * (double)count;
-        const int64_t passes = pass_bytes >= 64e6 ? 1 : (int64_t)ceil(64e6 / pass_bytes);
+        const int64_t passes =
+            pass_bytes >= call_bytes ? 1 : (int64_t)ceil(call_bytes / pass_bytes);
         rl_case_spec spec = {.op = RL_OP_TRIAD, .precision = RL_PREC_FP32,
                              .shape = {.count = count, .iters = passes}};
         rl_case_result res;
@@ -119,19 +129,23 @@ static rl_status sweep_memory(rl_backend *be, const rl_cpu_info *cpu,
     }
     double lo = 0.0;
     char source[128];
+    char who[32];
+    if (on_cpu)
+        snprintf(who, sizeof who, " (%d threads)", threads);
+    else
+        snprintf(who, sizeof who, " (%s)", be->name);
     for (int i = 0; i < levels; i++) {
         const double bw = rl_ceilings_plateau(rec->sweep, rec->sweep_count, lo, cap[i]);
         snprintf(source, sizeof source,
-                 "measured: fp32 triad sweep, median of the plateau below %.3g MB (%d threads)",
-                 cap[i] / 1e6, threads);
+                 "measured: fp32 triad sweep, median of the plateau below %.3g MB%s",
+                 cap[i] / 1e6, who);
         add_roof(&rec->measured, true, names[i], "", bw, source);
         lo = cap[i];
     }
     /* Memory: every point at 4x the largest cache or more. */
     const double dram = rl_ceilings_plateau(rec->sweep, rec->sweep_count, 2.0 * largest, INFINITY);
     snprintf(source, sizeof source,
-             "measured: fp32 triad sweep, median of the points >= 4x the largest cache (%d threads)",
-             threads);
+             "measured: fp32 triad sweep, median of the points >= 4x the largest cache%s", who);
     add_roof(&rec->measured, true, "DRAM", "", dram, source);
     return RL_OK;
 }
@@ -143,7 +157,7 @@ static rl_status measure_compute(rl_backend *be, const rl_ceilings_options *o,
     const int threads = o->threads > 0 ? o->threads : 1;
     char source[128];
     /* The SIMD FMA probe, per precision it runs at. */
-    const rl_precision simd[] = {RL_PREC_FP64, RL_PREC_FP32, RL_PREC_FP16};
+    const rl_precision simd[] = {RL_PREC_FP64, RL_PREC_FP32, RL_PREC_FP16, RL_PREC_BF16};
     for (size_t i = 0; i < sizeof simd / sizeof simd[0]; i++) {
         rl_err why;
         if (!be->supports(be->state, RL_OP_FMA, simd[i], 0, &why))

@@ -183,9 +183,12 @@ static rl_status cuda_alloc(void *state, size_t bytes, void **ptr, rl_err *err)
     return RL_OK;
 }
 
+/* Each of these waits for the device (cudaFree, a synchronised copy or
+ * fill), so a timer's hold kernel is let go first rather than waited out. */
 static void cuda_release(void *state, void *ptr)
 {
     rl_cuda_state *st = state;
+    rl_cuda_release_hold(st);
     forget_transpose(st);
     if (ptr && cudaFree(ptr) != cudaSuccess)
         (void)cudaGetLastError();
@@ -194,6 +197,7 @@ static void cuda_release(void *state, void *ptr)
 static rl_status cuda_upload(void *state, void *dst, const void *src, size_t bytes, rl_err *err)
 {
     rl_cuda_state *st = state;
+    rl_cuda_release_hold(st);
     forget_transpose(st);
     RL_CUDA_CHECK(err, cudaMemcpyAsync(dst, src, bytes, cudaMemcpyHostToDevice, st->stream));
     RL_CUDA_CHECK(err, cudaStreamSynchronize(st->stream));
@@ -204,6 +208,7 @@ static rl_status cuda_download(void *state, void *dst, const void *src, size_t b
                                rl_err *err)
 {
     rl_cuda_state *st = state;
+    rl_cuda_release_hold(st);
     RL_CUDA_CHECK(err, cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToHost, st->stream));
     RL_CUDA_CHECK(err, cudaStreamSynchronize(st->stream));
     return RL_OK;
@@ -212,6 +217,7 @@ static rl_status cuda_download(void *state, void *dst, const void *src, size_t b
 static rl_status cuda_fill_bytes(void *state, void *ptr, int byte, size_t bytes, rl_err *err)
 {
     rl_cuda_state *st = state;
+    rl_cuda_release_hold(st);
     forget_transpose(st);
     RL_CUDA_CHECK(err, cudaMemsetAsync(ptr, byte & 0xff, bytes, st->stream));
     RL_CUDA_CHECK(err, cudaStreamSynchronize(st->stream));
@@ -241,6 +247,7 @@ static rl_status cuda_timer_start(void *state, rl_err *err)
     }
     /* The previous hold kernel has finished (timer_stop waited for the
      * stop event behind it), so the flag can be re-armed. */
+    __atomic_store_n(&st->hold_flag[1], 0, __ATOMIC_SEQ_CST);
     __atomic_store_n(st->hold_flag, 0, __ATOMIC_SEQ_CST);
     RL_CUDA_CHECK(err, rl_cu_hold(&st->ctx, st->hold_flag_dev, RL_CUDA_HOLD_TIMEOUT_S));
     st->held = true;
@@ -263,6 +270,11 @@ static rl_status cuda_timer_stop(void *state, double *seconds, rl_err *err)
         return rl_cuda_fail(err, e, "cudaEventRecord(st->ev_stop, st->stream)", __FILE__,
                             __LINE__);
     RL_CUDA_CHECK(err, cudaEventSynchronize(st->ev_stop));
+    if (__atomic_load_n(&st->hold_flag[1], __ATOMIC_SEQ_CST))
+        return rl_fail(err, RL_ERR_DEVICE,
+                       "cuda timer: the host took over %.0f s to queue one sample, so the "
+                       "stream was let go early and the sample would include host time",
+                       RL_CUDA_HOLD_TIMEOUT_S);
     float ms = 0.0f;
     RL_CUDA_CHECK(err, cudaEventElapsedTime(&ms, st->ev_start, st->ev_stop));
     *seconds = (double)ms * 1e-3;
@@ -516,8 +528,9 @@ static rl_status open_device(rl_cuda_state *st, int device, rl_err *err)
     RL_CUDA_CHECK(err, cudaStreamCreateWithFlags(&st->stream, cudaStreamNonBlocking));
     RL_CUDA_CHECK(err, cudaEventCreate(&st->ev_start));
     RL_CUDA_CHECK(err, cudaEventCreate(&st->ev_stop));
-    RL_CUDA_CHECK(err, cudaHostAlloc((void **)&st->hold_flag, sizeof(int), cudaHostAllocMapped));
-    *st->hold_flag = 0;
+    RL_CUDA_CHECK(err,
+                  cudaHostAlloc((void **)&st->hold_flag, 2 * sizeof(int), cudaHostAllocMapped));
+    st->hold_flag[0] = st->hold_flag[1] = 0;
     void *flag_dev = NULL;
     RL_CUDA_CHECK(err, cudaHostGetDevicePointer(&flag_dev, st->hold_flag, 0));
     st->hold_flag_dev = flag_dev;

@@ -55,6 +55,16 @@ template <typename T> __device__ __forceinline__ Pack<T> ld16(const T *p)
 // The store is written out in PTX: left to the compiler, a Pack of 16-bit
 // values assembled element by element was split into narrow stores.
 // p must point to global memory.
+// The same load cached in L2 only (ld.global.cg): for the bandwidth probes,
+// whose passes over a cache-sized set must measure L2, not each SM's L1.
+template <typename T> __device__ __forceinline__ Pack<T> ld16_l2(const T *p)
+{
+    const uint4 u = __ldcg(reinterpret_cast<const uint4 *>(p));
+    Pack<T> r;
+    memcpy(&r, &u, 16);
+    return r;
+}
+
 template <typename T> __device__ __forceinline__ void st16(T *p, const Pack<T> &v)
 {
     uint4 u;
@@ -271,11 +281,23 @@ static inline int row_block_threads(int64_t cols, int elem_bytes)
 }
 
 // Blocks for a grid-stride kernel of `threads` threads over `work` items:
-// enough to fill every SM once, never more than the work needs.
-static inline unsigned grid_stride_blocks(const rl_cu_ctx *ctx, int64_t work, int threads)
+// as many as are resident on every SM at once, from the kernel's own
+// register and shared-memory use (a kernel of 64 registers a thread fits 4
+// blocks of 256 on an SM, not 8: launching 8 would leave a half-empty second
+// wave), never more than the work needs.
+template <typename Kernel>
+static inline unsigned grid_stride_blocks(const rl_cu_ctx *ctx, Kernel kernel, int64_t work,
+                                          int threads)
 {
+    int per_sm = 0;
+    if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, threads, 0) !=
+            cudaSuccess ||
+        per_sm < 1) {
+        (void)cudaGetLastError(); // not sticky; the launch reports real errors
+        per_sm = ctx->max_threads_per_sm / threads;
+    }
     int64_t need = (work + threads - 1) / threads;
-    int64_t fill = (int64_t)ctx->sm_count * (ctx->max_threads_per_sm / threads);
+    int64_t fill = (int64_t)ctx->sm_count * per_sm;
     if (fill < 1)
         fill = 1;
     if (need > fill)
@@ -423,7 +445,8 @@ cudaError_t ew_launch(const rl_cu_ctx *ctx, const void *x, const void *aux, void
     const bool aux_vec = vec && (OP == EW_BIAS_ADD || OP == EW_BIAS_GELU) && cols % N == 0;
     const int threads = 256;
     const int64_t work = vec ? n / N + n % N : n;
-    ew_kernel<T, OP><<<grid_stride_blocks(ctx, work, threads), threads, 0, ctx->stream>>>(
+    ew_kernel<T, OP><<<grid_stride_blocks(ctx, ew_kernel<T, OP>, work, threads), threads, 0,
+                       ctx->stream>>>(
         static_cast<const T *>(x), static_cast<const T *>(aux), static_cast<T *>(y), n,
         cols > 0 ? cols : 1, scale, vec, aux_vec);
     return cudaGetLastError();

@@ -78,8 +78,8 @@ typedef struct rl_cuda_state {
 
     cudaStream_t stream;
     cudaEvent_t ev_start, ev_stop;
-    int *hold_flag;                 /* mapped pinned host memory */
-    const volatile int *hold_flag_dev;
+    int *hold_flag;                 /* mapped pinned host memory: release, timed out */
+    volatile int *hold_flag_dev;
     bool held;                      /* the stream is held by the timer's hold kernel */
 
     cublasHandle_t blas;

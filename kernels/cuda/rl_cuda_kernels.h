@@ -103,9 +103,10 @@ cudaError_t rl_cu_triad(const rl_cu_ctx *ctx, rl_cu_type t, const void *b, const
 cudaError_t rl_cu_fma(const rl_cu_ctx *ctx, rl_cu_type t, const void *x, void *y, int64_t n,
                       int64_t iters, double a, double b);
 
-/* Hold the stream until *flag (mapped host memory, device address) turns
- * non-zero or timeout_s passes: see timing.cu. */
-cudaError_t rl_cu_hold(const rl_cu_ctx *ctx, const volatile int *flag_device, double timeout_s);
+/* Hold the stream until flag[0] (mapped host memory, device address, two
+ * ints) turns non-zero, or timeout_s passes and flag[1] is set: see
+ * timing.cu. */
+cudaError_t rl_cu_hold(const rl_cu_ctx *ctx, volatile int *flag_device, double timeout_s);
 
 /* dst[c][r] = src[r][c] for a rows x cols matrix of bytes (fp8 operands). */
 cudaError_t rl_cu_transpose_u8(const rl_cu_ctx *ctx, const void *src, void *dst, int64_t rows,

@@ -5,7 +5,10 @@
 //   triad  a = b + scalar * c, in fp64, fp32, fp16 or bf16 storage (fp32
 //          arithmetic for the 16-bit types).
 // `passes` sweeps repeat inside the one launch (for the working-set sweep
-// that keeps a cache-sized set hot). Every pass writes the same values, so
+// that keeps a cache-sized set hot). Loads bypass L1 (ld.global.cg): each
+// thread re-reads the same addresses every pass, which L1 would otherwise
+// serve, and the sweep would measure L1 instead of L2. Grids fill every SM
+// with as many blocks as are resident at once. Every pass writes the same values, so
 // blocks need not wait for each other between passes; a compiler barrier
 // keeps each pass's loads and stores from being merged away.
 #include "kernels/cuda/rl_cuda_common.cuh"
@@ -14,7 +17,8 @@ namespace rlcu {
 namespace {
 
 __global__ void __launch_bounds__(256)
-    copy_kernel(const unsigned char *a, unsigned char *c, int64_t bytes, bool vec, int64_t passes)
+    copy_kernel(const unsigned char *__restrict__ a, unsigned char *__restrict__ c, int64_t bytes,
+                bool vec, int64_t passes)
 {
     const int64_t stride = (int64_t)gridDim.x * blockDim.x;
     const int64_t t0 = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;
@@ -23,9 +27,9 @@ __global__ void __launch_bounds__(256)
     uint4 *c16 = reinterpret_cast<uint4 *>(c);
     for (int64_t p = 0; p < passes; p++) {
         for (int64_t i = t0; i < n16; i += stride)
-            c16[i] = a16[i];
+            c16[i] = __ldcg(a16 + i);
         for (int64_t i = n16 * 16 + t0; i < bytes; i += stride)
-            c[i] = a[i];
+            c[i] = __ldcg(a + i);
         asm volatile("" ::: "memory");
     }
 }
@@ -51,8 +55,8 @@ template <> __device__ __forceinline__ double from_m<double>(double v) { return 
 
 template <typename T>
 __global__ void __launch_bounds__(256)
-    triad_kernel(const T *b, const T *c, T *a, int64_t n, typename MathOf<T>::type s, bool vec,
-                 int64_t passes)
+    triad_kernel(const T *__restrict__ b, const T *__restrict__ c, T *__restrict__ a, int64_t n,
+                 typename MathOf<T>::type s, bool vec, int64_t passes)
 {
     constexpr int N = Pack<T>::N;
     const int64_t stride = (int64_t)gridDim.x * blockDim.x;
@@ -60,7 +64,7 @@ __global__ void __launch_bounds__(256)
     const int64_t nvec = vec ? n / N : 0;
     for (int64_t p = 0; p < passes; p++) {
         for (int64_t v = t0; v < nvec; v += stride) {
-            const Pack<T> pb = ld16(b + v * N), pc = ld16(c + v * N);
+            const Pack<T> pb = ld16_l2(b + v * N), pc = ld16_l2(c + v * N);
             Pack<T> pa;
 #pragma unroll
             for (int k = 0; k < N; k++)
@@ -68,7 +72,7 @@ __global__ void __launch_bounds__(256)
             st16(a + v * N, pa);
         }
         for (int64_t i = nvec * N + t0; i < n; i += stride)
-            a[i] = from_m<T>(to_m(b[i]) + s * to_m(c[i]));
+            a[i] = from_m<T>(to_m(__ldcg(b + i)) + s * to_m(__ldcg(c + i)));
         asm volatile("" ::: "memory");
     }
 }
@@ -80,8 +84,8 @@ cudaError_t triad_launch(const rl_cu_ctx *ctx, const void *b, const void *c, voi
     constexpr int N = Pack<T>::N;
     const bool vec = aligned16(a) && aligned16(b) && aligned16(c);
     const int threads = 256;
-    triad_kernel<T><<<grid_stride_blocks(ctx, vec ? n / N + n % N : n, threads), threads, 0,
-                      ctx->stream>>>(static_cast<const T *>(b), static_cast<const T *>(c),
+    triad_kernel<T><<<grid_stride_blocks(ctx, triad_kernel<T>, vec ? n / N + n % N : n, threads),
+                      threads, 0, ctx->stream>>>(static_cast<const T *>(b), static_cast<const T *>(c),
                                      static_cast<T *>(a), n,
                                      (typename MathOf<T>::type)scalar, vec, passes);
     return cudaGetLastError();
@@ -100,8 +104,8 @@ extern "C" cudaError_t rl_cu_copy(const rl_cu_ctx *ctx, const void *a, void *c, 
     const int64_t n = (int64_t)bytes;
     const bool vec = aligned16(a) && aligned16(c);
     const int threads = 256;
-    copy_kernel<<<grid_stride_blocks(ctx, vec ? n / 16 + n % 16 : n, threads), threads, 0,
-                  ctx->stream>>>(static_cast<const unsigned char *>(a),
+    copy_kernel<<<grid_stride_blocks(ctx, copy_kernel, vec ? n / 16 + n % 16 : n, threads),
+                  threads, 0, ctx->stream>>>(static_cast<const unsigned char *>(a),
                                  static_cast<unsigned char *>(c), n, vec, passes < 1 ? 1 : passes);
     return cudaGetLastError();
 }
