@@ -338,10 +338,18 @@ static inline unsigned capped_blocks(int64_t work)
 enum EwOp { EW_RESIDUAL_ADD, EW_SCALE, EW_CAUSAL_MASK, EW_BIAS_ADD, EW_GELU, EW_BIAS_GELU };
 
 // GELU, tanh form: 0.5 v (1 + tanh(sqrt(2/pi) (v + 0.044715 v^3))).
-__device__ __forceinline__ float gelu_tanh(float v)
+// For 16-bit storage the same function as v / (1 + exp(-2u)) (since
+// 0.5 (1 + tanh u) = 1 / (1 + exp(-2u))): a few instructions instead of
+// tanhf's two branch-free halves, which would make the kernel issue-bound
+// at HBM speed; __expf's few-ulp error is far below fp16/bf16 rounding.
+// fp32 keeps tanhf, whose accuracy its tolerance needs.
+template <typename T> __device__ __forceinline__ float gelu_tanh(float v)
 {
     const float k = 0.7978845608028654f;
-    return 0.5f * v * (1.0f + tanhf(k * (v + 0.044715f * v * v * v)));
+    const float u = k * (v + 0.044715f * v * v * v);
+    if (sizeof(T) == 2)
+        return v / (1.0f + __expf(-2.0f * u));
+    return 0.5f * v * (1.0f + tanhf(u));
 }
 
 // Column-indexed ops track (row mod cols, col) as they walk; q is the
@@ -367,8 +375,8 @@ __device__ __forceinline__ void split_index(int64_t i, int64_t cols, bool want_q
     }
 }
 
-template <int OP> __device__ __forceinline__ float ew_apply(float v, float a, int64_t q,
-                                                             int64_t col, float scale)
+template <typename T, int OP>
+__device__ __forceinline__ float ew_apply(float v, float a, int64_t q, int64_t col, float scale)
 {
     if (OP == EW_RESIDUAL_ADD || OP == EW_BIAS_ADD)
         return v + a;
@@ -377,8 +385,8 @@ template <int OP> __device__ __forceinline__ float ew_apply(float v, float a, in
     if (OP == EW_CAUSAL_MASK)
         return col > q ? -INFINITY : v;
     if (OP == EW_GELU)
-        return gelu_tanh(v);
-    return gelu_tanh(v + a); // EW_BIAS_GELU
+        return gelu_tanh<T>(v);
+    return gelu_tanh<T>(v + a); // EW_BIAS_GELU
 }
 
 // vec: x, aux and y are 16-byte aligned (packs of x and y);
@@ -414,7 +422,7 @@ __global__ void __launch_bounds__(256)
                 av = to_f(b.v[k]);
             else if (BIAS)
                 av = to_f(aux[col]);
-            out.v[k] = from_f<T>(ew_apply<OP>(to_f(a.v[k]), av, q, col, scale));
+            out.v[k] = from_f<T>(ew_apply<T, OP>(to_f(a.v[k]), av, q, col, scale));
             if (COLS && ++col == cols) {
                 col = 0;
                 q = q + 1 == cols ? 0 : q + 1;
@@ -431,7 +439,7 @@ __global__ void __launch_bounds__(256)
             av = to_f(aux[i]);
         else if (BIAS)
             av = to_f(aux[col]);
-        y[i] = from_f<T>(ew_apply<OP>(to_f(x[i]), av, q, col, scale));
+        y[i] = from_f<T>(ew_apply<T, OP>(to_f(x[i]), av, q, col, scale));
     }
 }
 
