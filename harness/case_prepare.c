@@ -217,8 +217,8 @@ rl_status rl_case_validate(rl_case_run *run, uint64_t seed, rl_validation *out, 
             rl_dtype_to_f64(t->dtype, h.value[i], h.stored[i], (size_t)t->elems);
             s = be->upload(be->state, run->launch.tensors[i], h.stored[i], bytes, err);
         } else {
-            s = be->fill_bytes(be->state, run->launch.tensors[i], rl_output_poison_byte(t->dtype), bytes,
-                               err);
+            s = be->fill_bytes(be->state, run->launch.tensors[i],
+                               rl_output_poison_byte(t->dtype), bytes, err);
         }
     }
     if (s == RL_OK)

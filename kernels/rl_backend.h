@@ -29,7 +29,6 @@ typedef struct rl_launch {
 
 typedef struct rl_backend rl_backend;
 
-
 /* What a backend knows about the memory it allocates from. */
 typedef struct rl_mem_info {
     size_t free_bytes;

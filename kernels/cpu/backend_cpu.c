@@ -328,7 +328,6 @@ static rl_status cpu_timer_stop(void *state, double *seconds, rl_err *err)
     return RL_OK;
 }
 
-/* Clocks, power and temperature are not read on the CPU. */
 /* The first core's clock where cpufreq shows it (not in most virtual
  * machines); power and temperature have no portable source. */
 static void cpu_device_state(void *state, rl_device_state *out)

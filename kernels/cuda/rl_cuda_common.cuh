@@ -52,9 +52,6 @@ template <typename T> __device__ __forceinline__ Pack<T> ld16(const T *p)
     return r;
 }
 
-// The store is written out in PTX: left to the compiler, a Pack of 16-bit
-// values assembled element by element was split into narrow stores.
-// p must point to global memory.
 // The same load cached in L2 only (ld.global.cg): for the bandwidth probes,
 // whose passes over a cache-sized set must measure L2, not each SM's L1.
 template <typename T> __device__ __forceinline__ Pack<T> ld16_l2(const T *p)
@@ -65,6 +62,9 @@ template <typename T> __device__ __forceinline__ Pack<T> ld16_l2(const T *p)
     return r;
 }
 
+// The store is written out in PTX: left to the compiler, a Pack of 16-bit
+// values assembled element by element was split into narrow stores.
+// p must point to global memory.
 template <typename T> __device__ __forceinline__ void st16(T *p, const Pack<T> &v)
 {
     uint4 u;
