@@ -2,6 +2,7 @@
  * device's memory, with the breakdown and the limits at this shape.
  * Exit 0: fits; 1: does not; 2: bad input. */
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,7 @@
 #include "model/rl_llm.h"
 
 static const char usage[] =
-    "usage: rooflab fit --model NAME|PATH --device ID|auto [--power-mode M] --batch B --seq S\n"
+    "usage: rooflab fit --model NAME|PATH --device ID|auto|cpu [--power-mode M] --batch B --seq S\n"
     "                   [--dtype fp16|bf16|fp8|int8|int4] [--kv-dtype fp16|bf16|fp8|int8|int4]\n"
     "                   [--attention flash|eager] [--root PATH] [--json]\n"
     "\n"
@@ -23,7 +24,8 @@ static const char usage[] =
     "the largest batch at this sequence length and the longest sequence at this batch.\n"
     "  --model       a shipped config (llama-3-8b, llama-3-70b, llama-2-7b, mistral-7b,\n"
     "                tinyllama-1.1b, llama-3.2-1b) or a path to a Hugging Face config.json\n"
-    "  --device      a catalog id (rooflab devices lists them) or auto (the device here)\n"
+    "  --device      a catalog id (rooflab devices lists them), auto (the device here)\n"
+    "                or cpu (this host's memory)\n"
     "  --power-mode  Jetson only; accepted for symmetry with predict (memory does not\n"
     "                depend on it)\n"
     "  --dtype       weights (default: the config's torch_dtype when 16-bit, else fp16);\n"
@@ -95,10 +97,28 @@ typedef struct target {
     char reserve_text[160];
 } target;
 
-static void reserve_for_entry(const rl_catalog_entry *e, target *t)
+/* Catalog numbers are doubles; a hostile or broken file may hold inf or
+ * 1e300, and casting those to uint64_t is undefined: range-check first. */
+#define CAPACITY_MAX_BYTES 100e12 /* 100 TB: no single device comes near */
+
+static rl_status bytes_from_catalog(double v, bool zero_ok, const char *id, const char *field,
+                                    uint64_t *out, rl_err *err)
 {
-    const uint64_t os = (uint64_t)e->os_reserve_bytes.value;
-    t->capacity = (uint64_t)e->capacity_bytes.value;
+    if (!isfinite(v) || v < 0 || (v == 0 && !zero_ok) || v > CAPACITY_MAX_BYTES)
+        return rl_fail(err, RL_ERR_INVALID,
+                       "device '%s': memory.%s must be a finite size up to 100 TB (got %g)", id,
+                       field, v);
+    *out = (uint64_t)v;
+    return RL_OK;
+}
+
+static rl_status reserve_for_entry(const rl_catalog_entry *e, target *t, rl_err *err)
+{
+    uint64_t os = 0;
+    RL_TRY(bytes_from_catalog(e->capacity_bytes.value, false, e->id, "capacity_bytes",
+                              &t->capacity, err));
+    RL_TRY(bytes_from_catalog(e->os_reserve_bytes.value, true, e->id, "os_reserve_bytes", &os,
+                              err));
     t->reserve = RL_LLM_RUNTIME_RESERVE_BYTES + os;
     if (os)
         snprintf(t->reserve_text, sizeof t->reserve_text,
@@ -106,6 +126,7 @@ static void reserve_for_entry(const rl_catalog_entry *e, target *t)
     else
         snprintf(t->reserve_text, sizeof t->reserve_text,
                  "runtime 1 GiB (CUDA context, workspaces, allocator slack)");
+    return RL_OK;
 }
 
 static rl_status resolve_target(const fit_options *o, target *t, rl_err *err)
@@ -114,7 +135,7 @@ static rl_status resolve_target(const fit_options *o, target *t, rl_err *err)
     rl_catalog cat;
     RL_TRY(rl_catalog_load(&cat, err));
     rl_status st = RL_OK;
-    if (strcmp(o->device, "auto") != 0) {
+    if (strcmp(o->device, "auto") != 0 && strcmp(o->device, "cpu") != 0) {
         const rl_catalog_entry *e;
         const rl_power_mode *mode = NULL;
         st = rl_catalog_get(&cat, o->device, &e, err);
@@ -125,17 +146,26 @@ static rl_status resolve_target(const fit_options *o, target *t, rl_err *err)
             snprintf(t->name, sizeof t->name, "%s", e->name);
             if (mode)
                 snprintf(t->mode, sizeof t->mode, "%s", mode->name);
-            reserve_for_entry(e, t);
+            st = reserve_for_entry(e, t, err);
         }
         rl_catalog_free(&cat);
         return st;
     }
+    /* auto: the primary device here; cpu: the host, with its memory. */
+    const bool want_cpu = strcmp(o->device, "cpu") == 0;
     rl_detection d;
     st = rl_devices_detect(&cat, o->root, &d, err);
-    if (st == RL_OK && d.count == 0)
-        st = rl_fail(err, RL_ERR_DEVICE, "no device detected under %s", o->root);
+    rl_catalog_free(&cat);
+    if (st != RL_OK)
+        return st; /* the detection frees its own on failure */
+    const rl_device_profile *p = NULL;
+    for (int i = 0; i < d.count && !p; i++)
+        if (!want_cpu || d.devices[i].kind == RL_DEVICE_CPU)
+            p = &d.devices[i];
+    if (!p)
+        st = rl_fail(err, RL_ERR_DEVICE, "no %s detected under %s", want_cpu ? "CPU" : "device",
+                     o->root);
     if (st == RL_OK) {
-        const rl_device_profile *p = &d.devices[0];
         snprintf(t->id, sizeof t->id, "%s", p->matched ? p->entry.id : p->id);
         snprintf(t->name, sizeof t->name, "%s", p->name);
         snprintf(t->mode, sizeof t->mode, "%s", p->power_mode);
@@ -151,9 +181,8 @@ static rl_status resolve_target(const fit_options *o, target *t, rl_err *err)
         }
         if (st == RL_OK && t->capacity == 0)
             st = rl_fail(err, RL_ERR_DEVICE, "the detected device's memory size is unknown");
-        rl_detection_free(&d);
     }
-    rl_catalog_free(&cat);
+    rl_detection_free(&d);
     return st;
 }
 

@@ -104,4 +104,31 @@ printf '{"hidden_size": 4096, "num_hidden_layers": 32, "num_attention_heads": 32
     >"$out/missing.json"
 bad "intermediate_size" "$rooflab" fit --model "$out/missing.json" --device h100-sxm5 \
     --batch 1 --seq 1
+# Nothing detected: one line, exit 2, and (under LeakSanitizer) nothing leaked.
+bad "no device detected under /nonexistent" "$rooflab" fit --model tinyllama-1.1b \
+    --device auto --root /nonexistent --batch 1 --seq 1
+
+# A catalog whose capacity is not a finite size is refused before any cast.
+here=$(cd "$(dirname "$0")/../.." && pwd)
+mkdir -p "$out/data/devices" "$out/data/model"
+cp -r "$here/devices/catalog" "$out/data/devices/"
+cp -r "$here/model/configs" "$out/data/model/"
+python3 -c '
+import json, sys
+path = sys.argv[1]
+d = json.load(open(path))
+d["memory"]["capacity_bytes"]["value"] = 12345.5
+open(path, "w").write(json.dumps(d).replace("12345.5", "1e400"))
+' "$out/data/devices/catalog/h100-sxm5.json"
+grep -q '1e400' "$out/data/devices/catalog/h100-sxm5.json" || { echo "fixture not made"; exit 1; }
+ROOFLAB_DATA_DIR="$out/data" bad "capacity_bytes" "$rooflab" fit --model llama-3-8b \
+    --device h100-sxm5 --batch 1 --seq 1
+
+# The host's own memory, through the detection.
+run 0 "$rooflab" fit --model tinyllama-1.1b --device cpu --batch 1 --seq 16 --json
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["device"] == "cpu" and d["capacity_bytes"] > 0, d
+' "$out/stdout"
 echo "fit: ok"
