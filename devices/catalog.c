@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,9 +81,22 @@ static rl_status check_source(const parse_ctx *c, const char *field, const char 
     return RL_OK;
 }
 
-/* obj[key] = {"value": number, "source": "..."}; absent allowed when !required. */
+/* Sanity bounds, in the file's units: a number past one is a typo or a
+ * unit slip (TB/s written as GB/s, bytes as kB), never a device. */
+#define MAX_BANDWIDTH_GB_PER_S 1e5 /* 100 TB/s */
+#define MAX_CAPACITY_BYTES 1e14    /* 100 TB */
+#define MAX_DENSE_TFLOP_PER_S 1e5  /* 100 PFLOP/s */
+#define MAX_SPARSE_TFLOP_PER_S 2e5 /* twice the dense bound */
+#define MAX_SMS 1e4
+#define MAX_CLOCK_MHZ 1e4          /* 10 GHz */
+#define MAX_PER_SM_PER_CLOCK 1e6
+#define MAX_BUS_BITS 65536
+#define MAX_L2_BYTES 1e10
+
+/* obj[key] = {"value": number, "source": "..."}; absent allowed when !required.
+ * The value must be finite, positive and at most max. */
 static rl_status get_number(const parse_ctx *c, const cJSON *obj, const char *key,
-                            const char *field, bool required, rl_sourced *out)
+                            const char *field, bool required, double max, rl_sourced *out)
 {
     memset(out, 0, sizeof *out);
     const cJSON *q = obj ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
@@ -96,9 +110,16 @@ static rl_status get_number(const parse_ctx *c, const cJSON *obj, const char *ke
     if (!cJSON_IsObject(q) || !cJSON_IsNumber(v))
         return rl_fail(c->err, RL_ERR_INVALID,
                        "%s: %s must be {\"value\": number, \"source\": text}", c->origin, field);
+    if (!isfinite(v->valuedouble))
+        return rl_fail(c->err, RL_ERR_INVALID, "%s: %s must be a finite number", c->origin,
+                       field);
     if (!(v->valuedouble > 0))
         return rl_fail(c->err, RL_ERR_INVALID, "%s: %s must be positive (got %g)", c->origin,
                        field, v->valuedouble);
+    if (v->valuedouble > max)
+        return rl_fail(c->err, RL_ERR_INVALID,
+                       "%s: %s = %g is not believable (more than %g); check the units", c->origin,
+                       field, v->valuedouble, max);
     RL_TRY(check_source(c, field, cJSON_IsString(s) ? s->valuestring : NULL));
     out->value = v->valuedouble;
     copy_str(out->source, sizeof out->source, s->valuestring);
@@ -146,12 +167,17 @@ static rl_status get_patterns(const parse_ctx *c, const cJSON *match, const char
 }
 
 static rl_status get_int_field(const parse_ctx *c, const cJSON *obj, const char *key,
-                               const char *where, bool allow_zero, double *out)
+                               const char *where, bool allow_zero, double max, double *out)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (!cJSON_IsNumber(v) || v->valuedouble < 0 || (!allow_zero && v->valuedouble == 0))
-        return rl_fail(c->err, RL_ERR_INVALID, "%s: %s.%s must be a %s number", c->origin, where,
-                       key, allow_zero ? "non-negative" : "positive");
+    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < 0 ||
+        (!allow_zero && v->valuedouble == 0))
+        return rl_fail(c->err, RL_ERR_INVALID, "%s: %s.%s must be a finite %s number", c->origin,
+                       where, key, allow_zero ? "non-negative" : "positive");
+    if (v->valuedouble > max)
+        return rl_fail(c->err, RL_ERR_INVALID,
+                       "%s: %s.%s = %g is not believable (more than %g); check the units",
+                       c->origin, where, key, v->valuedouble, max);
     *out = v->valuedouble;
     return RL_OK;
 }
@@ -182,11 +208,11 @@ static rl_status parse_modes(const parse_ctx *c, const cJSON *arr, rl_catalog_en
         snprintf(where, sizeof where, "power_modes[%s]", pm->name);
         RL_TRY(check_source(c, where, cJSON_IsString(src) ? src->valuestring : NULL));
         double id = 0, cpus = 0, sms = 0;
-        RL_TRY(get_int_field(c, m, "id", where, true, &id));
-        RL_TRY(get_int_field(c, m, "online_cpus", where, false, &cpus));
-        RL_TRY(get_int_field(c, m, "sms", where, false, &sms));
-        RL_TRY(get_int_field(c, m, "gpu_max_mhz", where, false, &pm->gpu_max_mhz));
-        RL_TRY(get_int_field(c, m, "emc_max_mhz", where, true, &pm->emc_max_mhz));
+        RL_TRY(get_int_field(c, m, "id", where, true, 1e6, &id));
+        RL_TRY(get_int_field(c, m, "online_cpus", where, false, 4096, &cpus));
+        RL_TRY(get_int_field(c, m, "sms", where, false, MAX_SMS, &sms));
+        RL_TRY(get_int_field(c, m, "gpu_max_mhz", where, false, MAX_CLOCK_MHZ, &pm->gpu_max_mhz));
+        RL_TRY(get_int_field(c, m, "emc_max_mhz", where, true, 1e5, &pm->emc_max_mhz));
         pm->id = (int)id;
         pm->online_cpus = (int)cpus;
         pm->sms = (int)sms;
@@ -201,12 +227,12 @@ static rl_status parse_modes(const parse_ctx *c, const cJSON *arr, rl_catalog_en
 }
 
 static rl_status parse_peaks(const parse_ctx *c, const cJSON *obj, const char *where,
-                             double scale, rl_sourced *dst)
+                             double scale, double max, rl_sourced *dst)
 {
     for (int p = 0; p < RL_PREC_COUNT; p++) {
         char field[64];
         snprintf(field, sizeof field, "%s.%s", where, rl_precision_name((rl_precision)p));
-        RL_TRY(get_number(c, obj, rl_precision_name((rl_precision)p), field, false, &dst[p]));
+        RL_TRY(get_number(c, obj, rl_precision_name((rl_precision)p), field, false, max, &dst[p]));
         dst[p].value *= scale;
     }
     return RL_OK;
@@ -287,37 +313,61 @@ rl_status rl_catalog_parse_entry(const char *text, size_t len, const char *origi
     const cJSON *mem = cJSON_GetObjectItemCaseSensitive(root, "memory");
     CHECK(get_text(&c, mem, "type", "memory.type", e->memory_type, sizeof e->memory_type,
                    e->memory_type_source, sizeof e->memory_type_source));
-    CHECK(get_number(&c, mem, "capacity_bytes", "memory.capacity_bytes", true, &e->capacity_bytes));
-    CHECK(get_number(&c, mem, "bus_width_bits", "memory.bus_width_bits", true, &e->bus_width_bits));
+    CHECK(get_number(&c, mem, "capacity_bytes", "memory.capacity_bytes", true, MAX_CAPACITY_BYTES,
+                     &e->capacity_bytes));
+    CHECK(get_number(&c, mem, "bus_width_bits", "memory.bus_width_bits", true, MAX_BUS_BITS,
+                     &e->bus_width_bits));
     CHECK(get_number(&c, mem, "bandwidth_gb_per_s", "memory.bandwidth_gb_per_s", true,
-                     &e->bandwidth_byte_per_s));
+                     MAX_BANDWIDTH_GB_PER_S, &e->bandwidth_byte_per_s));
     e->bandwidth_byte_per_s.value *= 1e9;
     CHECK(get_number(&c, mem, "os_reserve_bytes", "memory.os_reserve_bytes", false,
-                     &e->os_reserve_bytes));
+                     MAX_CAPACITY_BYTES, &e->os_reserve_bytes));
 
     const cJSON *gpu = cJSON_GetObjectItemCaseSensitive(root, "gpu");
-    CHECK(get_number(&c, gpu, "sms", "gpu.sms", true, &e->sms));
-    CHECK(get_number(&c, gpu, "boost_clock_mhz", "gpu.boost_clock_mhz", true, &e->boost_clock_mhz));
+    CHECK(get_number(&c, gpu, "sms", "gpu.sms", true, MAX_SMS, &e->sms));
+    CHECK(get_number(&c, gpu, "boost_clock_mhz", "gpu.boost_clock_mhz", true, MAX_CLOCK_MHZ,
+                     &e->boost_clock_mhz));
     CHECK(get_number(&c, gpu, "tensor_clock_mhz", "gpu.tensor_clock_mhz", false,
-                     &e->tensor_clock_mhz));
-    CHECK(get_number(&c, gpu, "l2_bytes", "gpu.l2_bytes", false, &e->l2_bytes));
+                     MAX_CLOCK_MHZ, &e->tensor_clock_mhz));
+    CHECK(get_number(&c, gpu, "l2_bytes", "gpu.l2_bytes", false, MAX_L2_BYTES, &e->l2_bytes));
 
     const cJSON *peaks = cJSON_GetObjectItemCaseSensitive(root, "peak_tflop_per_s");
     const cJSON *dense = peaks ? cJSON_GetObjectItemCaseSensitive(peaks, "dense") : NULL;
     const cJSON *sparse = peaks ? cJSON_GetObjectItemCaseSensitive(peaks, "sparse") : NULL;
-    CHECK(parse_peaks(&c, dense, "peak_tflop_per_s.dense", 1e12, e->dense));
-    CHECK(parse_peaks(&c, sparse, "peak_tflop_per_s.sparse", 1e12, e->sparse));
-    rl_sourced fp64_tensor;
+    CHECK(parse_peaks(&c, dense, "peak_tflop_per_s.dense", 1e12, MAX_DENSE_TFLOP_PER_S, e->dense));
+    CHECK(parse_peaks(&c, sparse, "peak_tflop_per_s.sparse", 1e12, MAX_SPARSE_TFLOP_PER_S,
+                      e->sparse));
     CHECK(get_number(&c, dense, "fp64_tensor", "peak_tflop_per_s.dense.fp64_tensor", false,
-                     &fp64_tensor));
+                     MAX_DENSE_TFLOP_PER_S, &e->fp64_tensor));
+    e->fp64_tensor.value *= 1e12;
     e->fp64_vector = e->dense[RL_PREC_FP64];
-    if (fp64_tensor.value * 1e12 > e->dense[RL_PREC_FP64].value) {
-        e->dense[RL_PREC_FP64] = fp64_tensor;
-        e->dense[RL_PREC_FP64].value *= 1e12;
-    }
+    if (e->fp64_tensor.value > e->dense[RL_PREC_FP64].value)
+        e->dense[RL_PREC_FP64] = e->fp64_tensor;
 
     const cJSON *per_sm = cJSON_GetObjectItemCaseSensitive(root, "per_sm_per_clock");
-    CHECK(parse_peaks(&c, per_sm, "per_sm_per_clock", 1.0, e->per_sm_per_clock));
+    CHECK(parse_peaks(&c, per_sm, "per_sm_per_clock", 1.0, MAX_PER_SM_PER_CLOCK,
+                      e->per_sm_per_clock));
+    for (int p = RL_PREC_FP64; p <= RL_PREC_FP32; p++)
+        if (e->per_sm_per_clock[p].value > 0) {
+            st = rl_fail(err, RL_ERR_INVALID,
+                         "%s: per_sm_per_clock.%s: per_sm_per_clock holds tensor-core rates; "
+                         "CUDA-core rates go in simt_fma_per_sm_per_clock",
+                         origin, rl_precision_name((rl_precision)p));
+            goto done;
+        }
+    const cJSON *simt = cJSON_GetObjectItemCaseSensitive(root, "simt_fma_per_sm_per_clock");
+    CHECK(parse_peaks(&c, simt, "simt_fma_per_sm_per_clock", 1.0, MAX_PER_SM_PER_CLOCK,
+                      e->simt_fma_per_sm_per_clock));
+    for (int p = RL_PREC_TF32; p < RL_PREC_COUNT; p++)
+        if (p != RL_PREC_FP16 && p != RL_PREC_BF16 && e->simt_fma_per_sm_per_clock[p].value > 0) {
+            st = rl_fail(err, RL_ERR_INVALID,
+                         "%s: simt_fma_per_sm_per_clock.%s: the SIMT pipes run fp64, fp32, fp16 "
+                         "and bf16 only",
+                         origin, rl_precision_name((rl_precision)p));
+            goto done;
+        }
+    CHECK(get_number(&c, root, "mufu_per_sm_per_clock", "mufu_per_sm_per_clock", false,
+                     MAX_PER_SM_PER_CLOCK, &e->mufu_per_sm_per_clock));
     CHECK(parse_modes(&c, cJSON_GetObjectItemCaseSensitive(root, "power_modes"), e));
 
     const cJSON *notes = cJSON_GetObjectItemCaseSensitive(root, "notes");
@@ -338,6 +388,23 @@ rl_status rl_catalog_parse_entry(const char *text, size_t len, const char *origi
                 goto done;
             }
     } else {
+        /* A per-SM SIMT rate and the datasheet's non-tensor figure must tell
+         * the same story (a wrong rate or clock shows up here). */
+        const rl_sourced *sheet[2] = {&e->fp64_vector, &e->dense[RL_PREC_FP32]};
+        for (int p = RL_PREC_FP64; p <= RL_PREC_FP32; p++) {
+            const double rate = e->simt_fma_per_sm_per_clock[p].value;
+            if (!(rate > 0) || !(sheet[p]->value > 0))
+                continue;
+            const double derived = e->sms.value * rate * 2.0 * e->boost_clock_mhz.value * 1e6;
+            if (fabs(derived / sheet[p]->value - 1.0) > 0.03) {
+                st = rl_fail(err, RL_ERR_INVALID,
+                             "%s: simt_fma_per_sm_per_clock.%s gives %.4g TFLOP/s at the boost "
+                             "clock, the datasheet's non-tensor %s %.4g: more than 3%% apart",
+                             origin, rl_precision_name((rl_precision)p), derived / 1e12,
+                             rl_precision_name((rl_precision)p), sheet[p]->value / 1e12);
+                goto done;
+            }
+        }
         int any = 0;
         for (int p = 0; p < RL_PREC_COUNT; p++)
             any += e->dense[p].value > 0;
@@ -596,6 +663,43 @@ double rl_catalog_mode_bandwidth(const rl_catalog_entry *e, const rl_power_mode 
     return bw;
 }
 
+/* The SIMT and special-function peaks of an entry on `sms` SMs at `mhz`:
+ * SMs x rate x 2 FLOP per FMA x clock, and SMs x MUFU rate x clock. Where
+ * the entry gives no per-SM SIMT rate for fp32 or fp64, the datasheet's
+ * non-tensor figure stands in (GPU entries only). */
+static void unit_peaks(const rl_catalog_entry *e, int sms, double mhz, const char *clock_what,
+                       rl_machine *m)
+{
+    for (int p = 0; p < RL_PREC_COUNT; p++) {
+        const rl_sourced *r = &e->simt_fma_per_sm_per_clock[p];
+        if (r->value > 0) {
+            m->simt_flop_per_s[p] = sms * r->value * 2.0 * mhz * 1e6;
+            char text[512];
+            snprintf(text, sizeof text,
+                     "derived: %d SM x %g FMA/clk/SM x 2 x %g MHz (%s); rate: %s", sms, r->value,
+                     mhz, clock_what, r->source);
+            copy_str(m->simt_source[p], RL_ROOF_SOURCE_LEN, text);
+        }
+    }
+    if (e->kind == RL_CAT_GPU) {
+        const rl_sourced *fallback[2] = {&e->fp64_vector, &e->dense[RL_PREC_FP32]};
+        for (int p = RL_PREC_FP64; p <= RL_PREC_FP32; p++)
+            if (!(m->simt_flop_per_s[p] > 0) && fallback[p]->value > 0) {
+                m->simt_flop_per_s[p] = fallback[p]->value;
+                copy_str(m->simt_source[p], RL_ROOF_SOURCE_LEN, fallback[p]->source);
+            }
+    }
+    if (e->mufu_per_sm_per_clock.value > 0) {
+        m->mufu_op_per_s = sms * e->mufu_per_sm_per_clock.value * mhz * 1e6;
+        char text[512];
+        snprintf(text, sizeof text, "derived: %d SM x %g results/clk/SM x %g MHz (%s); rate: %s",
+                 sms, e->mufu_per_sm_per_clock.value, mhz, clock_what,
+                 e->mufu_per_sm_per_clock.source);
+        copy_str(m->mufu_source, RL_ROOF_SOURCE_LEN, text);
+    }
+    copy_str(m->simt_name, sizeof m->simt_name, "simt");
+}
+
 rl_status rl_catalog_machine(const rl_catalog_entry *e, const rl_power_mode *mode,
                              rl_machine *m, char (*peak_source)[RL_CAT_SOURCE_LEN],
                              rl_err *err)
@@ -612,7 +716,17 @@ rl_status rl_catalog_machine(const rl_catalog_entry *e, const rl_power_mode *mod
             m->peak_flop_per_s[p] = e->dense[p].value; /* dense only, never e->sparse */
             if (peak_source)
                 copy_str(peak_source[p], RL_CAT_SOURCE_LEN, e->dense[p].source);
+            /* the tensor cores: every dense figure but fp32 (CUDA cores) and
+             * fp64, whose tensor figure is kept apart */
+            const rl_sourced *t = p == RL_PREC_FP64 ? &e->fp64_tensor
+                                  : p == RL_PREC_FP32 ? NULL
+                                                      : &e->dense[p];
+            if (t && t->value > 0) {
+                m->tensor_flop_per_s[p] = t->value;
+                copy_str(m->tensor_source[p], RL_ROOF_SOURCE_LEN, t->source);
+            }
         }
+        unit_peaks(e, (int)e->sms.value, e->boost_clock_mhz.value, "boost clock", m);
         return RL_OK;
     }
     if (!mode) {
@@ -621,17 +735,23 @@ rl_status rl_catalog_machine(const rl_catalog_entry *e, const rl_power_mode *mod
             return rl_fail(err, RL_ERR_INVALID, "%s has no default power mode", e->id);
     }
     m->mem[0].byte_per_s = rl_catalog_mode_bandwidth(e, mode);
+    char clock_what[48];
+    snprintf(clock_what, sizeof clock_what, "mode %s", mode->name);
+    unit_peaks(e, mode->sms, mode->gpu_max_mhz, clock_what, m);
     for (int p = 0; p < RL_PREC_COUNT; p++) {
         const double rate = e->per_sm_per_clock[p].value;
-        m->peak_flop_per_s[p] = rate > 0 ? rate * mode->sms * mode->gpu_max_mhz * 1e6 : 0.0;
-        if (peak_source) {
-            if (rate > 0)
-                snprintf(peak_source[p], RL_CAT_SOURCE_LEN,
-                         "derived: %d SM x %g FLOP/clk/SM x %g MHz (mode %s)", mode->sms, rate,
-                         mode->gpu_max_mhz, mode->name);
-            else
-                peak_source[p][0] = 0;
+        if (rate > 0) {
+            m->tensor_flop_per_s[p] = rate * mode->sms * mode->gpu_max_mhz * 1e6;
+            snprintf(m->tensor_source[p], RL_ROOF_SOURCE_LEN,
+                     "derived: %d SM x %g FLOP/clk/SM x %g MHz (mode %s)", mode->sms, rate,
+                     mode->gpu_max_mhz, mode->name);
         }
+        /* the dense peak of a precision: its fastest unit */
+        const bool simt = m->simt_flop_per_s[p] > m->tensor_flop_per_s[p];
+        m->peak_flop_per_s[p] = simt ? m->simt_flop_per_s[p] : m->tensor_flop_per_s[p];
+        if (peak_source)
+            copy_str(peak_source[p], RL_CAT_SOURCE_LEN,
+                     simt ? m->simt_source[p] : m->tensor_source[p]);
     }
     return RL_OK;
 }

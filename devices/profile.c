@@ -247,6 +247,13 @@ void rl_profile_from_cpu(const rl_cpu_info *cpu, const rl_cpu_peak *peak,
                  peak->clock_mhz, p == RL_PREC_FP32 ? peak->fp32_flop_per_cycle
                                                     : peak->fp32_flop_per_cycle / 2,
                  peak->unit, p == RL_PREC_FP64 ? ", fp64 = fp32 / 2" : "");
+    /* One vector unit: GEMM, the FMA probe and the row ops (16-bit storage
+     * computes in fp32) all run on the SIMD FMA pipes. */
+    snprintf(out->machine.simt_name, sizeof out->machine.simt_name, "simd");
+    for (int p = RL_PREC_FP64; p <= RL_PREC_FP32; p++) {
+        out->machine.simt_flop_per_s[p] = out->machine.peak_flop_per_s[p];
+        snprintf(out->machine.simt_source[p], RL_ROOF_SOURCE_LEN, "%s", out->peak_source[p]);
+    }
     if (peak->clock_mhz <= 0)
         rl_profile_warn(out, "CPU clock unknown: no peak estimate");
     if (cpu->warnings[0])

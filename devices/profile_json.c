@@ -55,6 +55,21 @@ void *rl_device_profile_to_cjson(const rl_device_profile *p)
         if (p->machine.peak_flop_per_s[q] > 0)
             add_sourced(dense, rl_precision_name((rl_precision)q), p->machine.peak_flop_per_s[q],
                         p->peak_source[q]);
+    /* the peak of each unit: what each op is judged against */
+    cJSON *units = cJSON_AddObjectToObject(o, "unit_peak_flop_per_s");
+    cJSON *tensor = cJSON_AddObjectToObject(units, "tensor");
+    cJSON *simt = cJSON_AddObjectToObject(units, p->machine.simt_name[0] ? p->machine.simt_name
+                                                                        : "simt");
+    for (int q = 0; q < RL_PREC_COUNT; q++) {
+        if (p->machine.tensor_flop_per_s[q] > 0)
+            add_sourced(tensor, rl_precision_name((rl_precision)q),
+                        p->machine.tensor_flop_per_s[q], p->machine.tensor_source[q]);
+        if (p->machine.simt_flop_per_s[q] > 0)
+            add_sourced(simt, rl_precision_name((rl_precision)q), p->machine.simt_flop_per_s[q],
+                        p->machine.simt_source[q]);
+    }
+    if (p->machine.mufu_op_per_s > 0)
+        add_sourced(o, "mufu_op_per_s", p->machine.mufu_op_per_s, p->machine.mufu_source);
     if (p->matched) {
         cJSON *sparse = cJSON_AddObjectToObject(o, "sparse_not_used_for_roofs");
         for (int q = 0; q < RL_PREC_COUNT; q++)

@@ -73,9 +73,16 @@ typedef struct rl_catalog_entry {
      * unit: the fp64 tensor-core figure where the entry has one (DGEMM runs
      * on it), else the vector figure, which is kept in fp64_vector. */
     rl_sourced dense[RL_PREC_COUNT];
-    rl_sourced fp64_vector;
+    rl_sourced fp64_vector, fp64_tensor;
     rl_sourced sparse[RL_PREC_COUNT]; /* display only, never a roof */
-    rl_sourced per_sm_per_clock[RL_PREC_COUNT]; /* Jetson: FLOP per clock per SM */
+    rl_sourced per_sm_per_clock[RL_PREC_COUNT]; /* Jetson: tensor FLOP per clock per SM */
+    /* SIMT pipes: FMA results per clock per SM (the CUDA Programming
+     * Guide's arithmetic-instruction throughput table; fp16/bf16 count
+     * both halves of a half2/bfloat162 FMA), for fp64, fp32, fp16, bf16.
+     * The SIMT peak is SMs x rate x 2 FLOP x clock. */
+    rl_sourced simt_fma_per_sm_per_clock[RL_PREC_COUNT];
+    /* Special-function unit: results (exp2, rcp, tanh ...) per clock per SM. */
+    rl_sourced mufu_per_sm_per_clock;
 
     int mode_count;
     rl_power_mode modes[RL_CAT_MAX_MODES];
@@ -129,11 +136,15 @@ rl_status rl_catalog_find_mode(const rl_catalog_entry *e, const char *name_or_id
                                const rl_power_mode **out, rl_err *err);
 const rl_power_mode *rl_catalog_mode_by_id(const rl_catalog_entry *e, int id);
 
-/* The roofline machine of an entry: dense peaks and main-memory bandwidth.
+/* The roofline machine of an entry: dense peaks, the peak of each unit
+ * (tensor, SIMT, special-function) and main-memory bandwidth.
  * For a Jetson, `mode` selects the power mode (NULL = the default mode) and
  * the peaks are per_sm_per_clock x mode SMs x mode GPU clock; sources are
- * written into peak_source (may be NULL) per precision. For a GPU, mode must
- * be NULL. */
+ * written into peak_source (may be NULL) per precision, and the units'
+ * sources into the machine. SIMT and special-function peaks are derived
+ * from the per-SM rates (SMs x rate x clock: the boost clock of a GPU, the
+ * mode's cap on a Jetson), so every mode gets them. For a GPU, mode must be
+ * NULL. */
 rl_status rl_catalog_machine(const rl_catalog_entry *e, const rl_power_mode *mode,
                              rl_machine *m, char (*peak_source)[RL_CAT_SOURCE_LEN],
                              rl_err *err);

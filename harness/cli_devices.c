@@ -57,10 +57,18 @@ static void print_profile(const rl_device_profile *p)
                p->machine.mem[0].byte_per_s / 1e9, p->bandwidth_source);
     else
         printf("  bandwidth    %s: %s\n", p->machine.mem[0].name, p->bandwidth_source);
-    for (int q = 0; q < RL_PREC_COUNT; q++)
-        if (p->machine.peak_flop_per_s[q] > 0)
-            printf("  peak %-5s   %9.2f TFLOP/s dense [%s]\n", rl_precision_name((rl_precision)q),
-                   p->machine.peak_flop_per_s[q] / 1e12, p->peak_source[q]);
+    const char *simt = p->machine.simt_name[0] ? p->machine.simt_name : "simt";
+    for (int q = 0; q < RL_PREC_COUNT; q++) {
+        if (p->machine.tensor_flop_per_s[q] > 0)
+            printf("  %-5s tensor %9.2f TFLOP/s dense [%s]\n", rl_precision_name((rl_precision)q),
+                   p->machine.tensor_flop_per_s[q] / 1e12, p->machine.tensor_source[q]);
+        if (p->machine.simt_flop_per_s[q] > 0)
+            printf("  %-5s %-6s %9.2f TFLOP/s dense [%s]\n", rl_precision_name((rl_precision)q),
+                   simt, p->machine.simt_flop_per_s[q] / 1e12, p->machine.simt_source[q]);
+    }
+    if (p->machine.mufu_op_per_s > 0)
+        printf("  exp   mufu   %9.2f T/s [%s]\n", p->machine.mufu_op_per_s / 1e12,
+               p->machine.mufu_source);
     if (p->warnings[0])
         printf("  warnings     %s\n", p->warnings);
 }

@@ -21,13 +21,16 @@ static const char usage[] =
     "\n"
     "The roofline prediction for one case on a catalog device, derived step by step:\n"
     "FLOPs and bytes (the op accounting of docs/op-accounting.md), intensity, ridge,\n"
-    "binding roof, attainable rate, time and MFU. Peaks are dense datasheet figures.\n"
+    "binding roof, attainable rate, time and MFU. Each op is judged against the unit\n"
+    "it runs on (GEMM: tensor cores, fp32 on the CUDA cores; the FMA probe: the SIMT\n"
+    "pipes at its precision; row ops: fp32 SIMT arithmetic), with dense peaks.\n"
     "  --device      a catalog id (h100-sxm5, orin-nx-16gb, ...; see rooflab devices)\n"
     "  --power-mode  Jetson only: nvpmodel mode name or id (default: the default mode)\n"
     "  --op          gemm, layernorm, softmax, residual_layernorm, scale_mask_softmax,\n"
     "                bias_gelu (and *_unfused), copy, triad, fma\n"
     "  --precision   fp64, fp32, tf32, fp16, bf16, fp8, int8\n"
     "  --json        one JSON object on stdout\n"
+
     "Units: SI (GB = 1e9 B, TFLOP/s = 1e12 FLOP/s).\n";
 
 /* "989.4 TFLOP/s" with an SI prefix. */
@@ -130,7 +133,7 @@ static void formulas(rl_op op, rl_precision p, char *fl, size_t fl_len, char *by
     }
 }
 
-static void print_text(const rl_catalog_entry *e, const rl_power_mode *mode, rl_op op,
+static void print_text(FILE *out, const rl_catalog_entry *e, const rl_power_mode *mode, rl_op op,
                        rl_precision p, const rl_shape *s, const rl_machine *m,
                        char (*src)[RL_CAT_SOURCE_LEN], const rl_case_prediction *r,
                        const rl_fusion_prediction *fu)
@@ -138,44 +141,53 @@ static void print_text(const rl_catalog_entry *e, const rl_power_mode *mode, rl_
     char shape[96], a[48], b[48], c[48], fl[64], by[128];
     rl_shape_format(op, s, shape, sizeof shape);
     formulas(op, p, fl, sizeof fl, by, sizeof by);
-    printf("Prediction: %s %s at %s on %s (%s)", rl_op_name(op), shape, rl_precision_name(p),
+    fprintf(out, "Prediction: %s %s at %s on %s (%s)", rl_op_name(op), shape, rl_precision_name(p),
            e->id, e->name);
     if (mode)
-        printf(", power mode %s", mode->name);
-    printf("\nUnits: SI (GB = 1e9 B, TFLOP/s = 1e12 FLOP/s); peaks are dense (no sparsity).\n\n");
-    printf("1. FLOPs        = %s = %.0f FLOP (%s)\n", fl, r->flops, si(r->flops, "FLOP", a, 48));
-    printf("2. Bytes        = %s = %.0f B (%s)\n", by, r->bytes, si(r->bytes, "B", b, 48));
-    printf("3. Intensity I  = FLOPs / bytes = %.4g FLOP/B\n", r->intensity);
-    printf("4. Peak (dense %s) = %s   [%s]\n", rl_precision_name(p),
-           si(r->peak_flop_per_s, "FLOP/s", a, 48), src[p]);
-    printf("   Bandwidth (%s) = %s   [%s]\n", m->mem[0].name, si(r->byte_per_s, "B/s", b, 48),
+        fprintf(out, ", power mode %s", mode->name);
+    fprintf(out, "\nUnits: SI (GB = 1e9 B, TFLOP/s = 1e12 FLOP/s); peaks are dense (no sparsity).\n\n");
+    fprintf(out, "1. FLOPs        = %s = %.0f FLOP (%s)\n", fl, r->flops, si(r->flops, "FLOP", a, 48));
+    fprintf(out, "2. Bytes        = %s = %.0f B (%s)\n", by, r->bytes, si(r->bytes, "B", b, 48));
+    fprintf(out, "3. Intensity I  = FLOPs / bytes = %.4g FLOP/B\n", r->intensity);
+    fprintf(out, "4. Roof         = %s: %s runs on the %s unit at %s arithmetic\n", r->roof.name,
+           rl_op_name(op), rl_unit_name(r->roof.unit), rl_precision_name(r->roof.arith));
+    fprintf(out, "   Peak (%s, dense) = %s   [%s]\n", r->roof.name,
+           si(r->peak_flop_per_s, "FLOP/s", a, 48), r->roof.source);
+    if (m->peak_flop_per_s[p] > 0 && m->peak_flop_per_s[p] != r->peak_flop_per_s)
+        fprintf(out, "   (the datasheet's dense %s peak, %s, is another unit's: not this op's roof)\n",
+               rl_precision_name(p), si(m->peak_flop_per_s[p], "FLOP/s", c, 48));
+    if (r->transcendentals > 0 && r->mufu_op_per_s > 0)
+        fprintf(out, "   Special-function unit = %s exp/s: %.0f transcendentals take %s   [%s]\n",
+               si(r->mufu_op_per_s, "", c, 48), r->transcendentals,
+               si_time(r->transcendentals / r->mufu_op_per_s, fl, 48), m->mufu_source);
+    si(r->peak_flop_per_s, "FLOP/s", a, 48);
+    fprintf(out, "   Bandwidth (%s) = %s   [%s]\n", m->mem[0].name, si(r->byte_per_s, "B/s", b, 48),
            mode ? (mode->emc_max_mhz > 0 ? "derived: 2 x EMC cap x bus width / 8"
                                          : e->bandwidth_byte_per_s.source)
                 : e->bandwidth_byte_per_s.source);
-    printf("5. Ridge        = peak / bandwidth = %s / %s = %.4g FLOP/B\n", a, b, r->ridge);
-    printf("6. Bound        = I %s ridge (%.4g %s %.4g) -> %s-bound\n",
-           r->bound == RL_BOUND_MEMORY ? "<" : ">=", r->intensity,
-           r->bound == RL_BOUND_MEMORY ? "<" : ">=", r->ridge, rl_bound_name(r->bound));
-    printf("7. Attainable   = min(peak, I x bandwidth) = min(%s, %s) = %s\n", a,
-           si(r->intensity * r->byte_per_s, "FLOP/s", c, 48),
+    fprintf(out, "5. Ridge        = peak / bandwidth = %s / %s = %.4g FLOP/B\n", a, b, r->ridge);
+    fprintf(out, "6. Bound        = %s-bound, by %s\n", rl_bound_name(r->bound), r->binding_roof);
+    fprintf(out, "7. Attainable   = min(peak, I x bandwidth%s) = %s\n",
+           r->transcendentals > 0 && r->mufu_op_per_s > 0 ? ", special-function ceiling" : "",
            si(r->attainable_flop_per_s, "FLOP/s", fl, 48));
-    printf("8. Time         = max(FLOPs / peak, bytes / bandwidth) = %s\n",
+    fprintf(out, "8. Time         = max(FLOPs / peak, %sbytes / bandwidth) = %s\n",
+           r->transcendentals > 0 && r->mufu_op_per_s > 0 ? "exps / exp rate, " : "",
            si_time(r->predicted_time_s, a, 48));
-    printf("9. MFU          = attainable / dense peak = %.1f %%\n", 100.0 * r->mfu);
+    fprintf(out, "9. MFU          = attainable / %s peak = %.1f %%\n", r->roof.name, 100.0 * r->mfu);
     if (fu) {
-        printf("\nFusion: %s moves %.0f B, %s moves %.0f B (ratio %.3g);\n",
+        fprintf(out, "\nFusion: %s moves %.0f B, %s moves %.0f B (ratio %.3g);\n",
                rl_op_name(fu->unfused), fu->unfused_bytes, rl_op_name(fu->fused), fu->fused_bytes,
                fu->byte_ratio);
-        printf("        predicted times %s vs %s -> fusion speedup %.3g x%s\n",
+        fprintf(out, "        predicted times %s vs %s -> fusion speedup %.3g x%s\n",
                si_time(fu->unfused_time_s, a, 48), si_time(fu->fused_time_s, b, 48), fu->speedup,
                fu->memory_bound ? " (both memory-bound: the byte ratio)" : "");
     }
-    printf("\nRidge points on %s (dense peak / %s):", e->id, si(m->mem[0].byte_per_s, "B/s", a, 48));
+    fprintf(out, "\nRidge points on %s (dense peak / %s):", e->id, si(m->mem[0].byte_per_s, "B/s", a, 48));
     for (int q = 0; q < RL_PREC_COUNT; q++)
         if (m->peak_flop_per_s[q] > 0)
-            printf(" %s %.4g", rl_precision_name((rl_precision)q),
+            fprintf(out, " %s %.4g", rl_precision_name((rl_precision)q),
                    rl_ridge(m->peak_flop_per_s[q], m->mem[0].byte_per_s));
-    printf(" FLOP/B\n");
+    fprintf(out, " FLOP/B\n");
 }
 
 static int print_json(const rl_catalog_entry *e, const rl_power_mode *mode, rl_op op,
@@ -195,8 +207,20 @@ static int print_json(const rl_catalog_entry *e, const rl_power_mode *mode, rl_o
     cJSON_AddNumberToObject(o, "flops", r->flops);
     cJSON_AddNumberToObject(o, "bytes", r->bytes);
     cJSON_AddNumberToObject(o, "intensity", r->intensity);
+    cJSON_AddStringToObject(o, "roof", r->roof.name);
+    cJSON_AddStringToObject(o, "unit", rl_unit_name(r->roof.unit));
+    cJSON_AddStringToObject(o, "arithmetic_precision", rl_precision_name(r->roof.arith));
     cJSON_AddNumberToObject(o, "peak_flop_per_s", r->peak_flop_per_s);
-    cJSON_AddStringToObject(o, "peak_source", src[p]);
+    cJSON_AddStringToObject(o, "peak_source", r->roof.source);
+    cJSON_AddNumberToObject(o, "dense_peak_flop_per_s", m->peak_flop_per_s[p]);
+    cJSON_AddStringToObject(o, "dense_peak_source", src[p]);
+    if (r->transcendentals > 0) {
+        cJSON_AddNumberToObject(o, "transcendentals", r->transcendentals);
+        cJSON_AddNumberToObject(o, "mufu_op_per_s", r->mufu_op_per_s);
+        if (r->mufu_op_per_s > 0)
+            cJSON_AddStringToObject(o, "mufu_source", m->mufu_source);
+    }
+    cJSON_AddStringToObject(o, "binding_roof", r->binding_roof);
     cJSON_AddNumberToObject(o, "byte_per_s", r->byte_per_s);
     cJSON_AddNumberToObject(o, "ridge", r->ridge);
     cJSON_AddStringToObject(o, "bound", rl_bound_name(r->bound));
@@ -264,12 +288,6 @@ int rl_cli_predict(int argc, char **argv)
         goto fail;
     if (rl_catalog_machine(e, mode, &m, src, &err) != RL_OK)
         goto fail;
-    if (!(m.peak_flop_per_s[p] > 0)) {
-        snprintf(err.msg, sizeof err.msg,
-                 "%s has no dense %s peak in the catalog (not supported or unsourced)", e->id,
-                 rl_precision_name(p));
-        goto fail;
-    }
     if (rl_predict_case(&m, op, p, &o.shape, &r, &err) != RL_OK)
         goto fail;
     if (rl_op_has_fusion_pair(op) && rl_predict_fusion(&m, op, p, &o.shape, &fu, &err) == RL_OK)
@@ -277,7 +295,7 @@ int rl_cli_predict(int argc, char **argv)
     if (o.json)
         rc = print_json(e, mode, op, p, &o.shape, &m, src, &r, has_fusion ? &fu : NULL);
     else {
-        print_text(e, mode, op, p, &o.shape, &m, src, &r, has_fusion ? &fu : NULL);
+        print_text(stdout, e, mode, op, p, &o.shape, &m, src, &r, has_fusion ? &fu : NULL);
         rc = 0;
     }
     rl_catalog_free(&cat);

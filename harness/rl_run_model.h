@@ -21,10 +21,12 @@ void rl_run_model_close(rl_run_model *m);
 /* The device's datasheet (or, for a CPU, estimated) roofs. */
 void rl_run_model_datasheet(const rl_run_model *m, rl_roof_set *out);
 
-/* Fill res->predicted from the profile's dense peaks and its memory
- * bandwidth; on a CPU, whose datasheet bandwidth is unknown, the measured
- * DRAM roof is used when there is one. */
-void rl_run_model_predict(const rl_run_model *m, const rl_ceilings *ceilings,
-                          rl_case_result *res);
+/* Fill res->predicted against the roof of the unit the op runs on
+ * (rl_machine_compute_roof) and the memory bandwidth; on a CPU, whose
+ * datasheet bandwidth is unknown, the measured DRAM roof is used when there
+ * is one. That roof, and for an exp-heavy op its special-function ceiling
+ * (MUFU rate x FLOPs per transcendental), join ceilings->datasheet so the
+ * picture draws what each case is judged against. */
+void rl_run_model_predict(const rl_run_model *m, rl_ceilings *ceilings, rl_case_result *res);
 
 #endif

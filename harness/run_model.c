@@ -41,6 +41,26 @@ void rl_run_model_close(rl_run_model *m)
     memset(m, 0, sizeof *m);
 }
 
+static bool has_compute_roof(const rl_roof_set *set, const char *name, const char *unit)
+{
+    for (int i = 0; i < set->compute_count; i++)
+        if (strcmp(set->compute[i].name, name) == 0 && strcmp(set->compute[i].unit, unit) == 0)
+            return true;
+    return false;
+}
+
+static void add_compute_roof(rl_roof_set *set, const char *name, const char *unit, double value,
+                             const char *source)
+{
+    if (value <= 0 || set->compute_count >= RL_MAX_ROOFS || has_compute_roof(set, name, unit))
+        return;
+    rl_roof *r = &set->compute[set->compute_count++];
+    snprintf(r->name, sizeof r->name, "%.23s", name);
+    snprintf(r->unit, sizeof r->unit, "%.15s", unit);
+    r->value = value;
+    snprintf(r->source, sizeof r->source, "%.127s", source);
+}
+
 void rl_run_model_datasheet(const rl_run_model *m, rl_roof_set *out)
 {
     memset(out, 0, sizeof *out);
@@ -56,22 +76,24 @@ void rl_run_model_datasheet(const rl_run_model *m, rl_roof_set *out)
         snprintf(r->source, sizeof r->source, "%.127s",
                  i == 0 ? p->bandwidth_source : "datasheet");
     }
-    for (int prec = 0; prec < RL_PREC_COUNT && out->compute_count < RL_MAX_ROOFS; prec++) {
-        const double peak = p->machine.peak_flop_per_s[prec];
-        if (peak <= 0)
-            continue;
-        rl_roof *r = &out->compute[out->compute_count++];
-        snprintf(r->name, sizeof r->name, "%s", rl_precision_name((rl_precision)prec));
-        const bool simt = prec == RL_PREC_FP32 || prec == RL_PREC_FP64;
-        snprintf(r->unit, sizeof r->unit, "%s", p->kind == RL_DEVICE_CPU || simt ? "simd" : "tensor");
-        r->value = peak;
-        /* a CPU's source already says it is an estimate */
-        snprintf(r->source, sizeof r->source, "%.127s", p->peak_source[prec]);
+    /* The dense peak of each precision, named by the unit that reaches it;
+     * the SIMT roofs below the tensor ones, and the special-function
+     * ceiling, join when a case is judged against them (rl_run_model_predict). */
+    const rl_machine *mc = &p->machine;
+    const char *simt = mc->simt_name[0] ? mc->simt_name : "simt";
+    for (int prec = 0; prec < RL_PREC_COUNT; prec++) {
+        const bool tensor = mc->tensor_flop_per_s[prec] > 0 &&
+                            mc->tensor_flop_per_s[prec] >= mc->simt_flop_per_s[prec];
+        if (tensor)
+            add_compute_roof(out, rl_precision_name((rl_precision)prec), "tensor",
+                             mc->tensor_flop_per_s[prec], mc->tensor_source[prec]);
+        else
+            add_compute_roof(out, rl_precision_name((rl_precision)prec), simt,
+                             mc->simt_flop_per_s[prec], mc->simt_source[prec]);
     }
 }
 
-void rl_run_model_predict(const rl_run_model *m, const rl_ceilings *ceilings,
-                          rl_case_result *res)
+void rl_run_model_predict(const rl_run_model *m, rl_ceilings *ceilings, rl_case_result *res)
 {
     res->predicted.present = false;
     if (!m->profile)
@@ -97,5 +119,27 @@ void rl_run_model_predict(const rl_run_model *m, const rl_ceilings *ceilings,
     res->predicted.time_s = pred.predicted_time_s;
     res->predicted.mfu = pred.mfu;
     snprintf(res->predicted.bound, sizeof res->predicted.bound, "%s", rl_bound_name(pred.bound));
+    snprintf(res->predicted.roof, sizeof res->predicted.roof, "%s", pred.roof.name);
+    snprintf(res->predicted.binding, sizeof res->predicted.binding, "%s", pred.binding_roof);
+    /* MFU against the op's own roof: the tensor peak for GEMM, the SIMT
+     * rate for the FMA probe and the row ops */
     res->predicted.measured_mfu = rl_mfu(res->flop_per_s, pred.peak_flop_per_s);
+    res->predicted.roof_fraction = res->time_s.median > 0 && pred.predicted_time_s > 0
+                                       ? pred.predicted_time_s / res->time_s.median
+                                       : 0.0;
+
+    /* the roof this case is judged against joins the picture's datasheet roofs */
+    char prec[16];
+    snprintf(prec, sizeof prec, "%s", rl_precision_name(pred.roof.arith));
+    const char *unit = pred.roof.unit == RL_UNIT_TENSOR ? "tensor"
+                       : machine.simt_name[0]             ? machine.simt_name
+                                                          : "simt";
+    add_compute_roof(&ceilings->datasheet, prec, unit, pred.peak_flop_per_s,
+                     pred.roof.source ? pred.roof.source : "");
+    const double mufu = rl_mufu_ceiling_flop_per_s(&machine, res->op);
+    if (mufu > 0) {
+        char name[24];
+        snprintf(name, sizeof name, "%.18s exp", rl_op_name(rl_op_fused_partner(res->op)));
+        add_compute_roof(&ceilings->datasheet, name, "mufu", mufu, machine.mufu_source);
+    }
 }

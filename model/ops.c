@@ -396,6 +396,42 @@ double rl_op_bytes(rl_op op, rl_precision p, const rl_shape *s)
     }
 }
 
+const char *rl_unit_name(rl_unit u)
+{
+    switch (u) {
+    case RL_UNIT_TENSOR: return "tensor";
+    case RL_UNIT_SIMT: return "simt";
+    case RL_UNIT_MUFU: return "mufu";
+    default: return "?";
+    }
+}
+
+rl_op_exec rl_op_execution(rl_op op, rl_precision p)
+{
+    if (op == RL_OP_GEMM) {
+        if (p == RL_PREC_FP32)
+            return (rl_op_exec){RL_UNIT_SIMT, RL_PREC_FP32};
+        return (rl_op_exec){RL_UNIT_TENSOR, p};
+    }
+    if (op == RL_OP_FMA)
+        return (rl_op_exec){RL_UNIT_SIMT, p == RL_PREC_TF32 ? RL_PREC_FP32 : p};
+    /* row ops, copy, triad: fp32 arithmetic over 16-bit (or fp32) storage */
+    return (rl_op_exec){RL_UNIT_SIMT, p == RL_PREC_FP64 ? RL_PREC_FP64 : RL_PREC_FP32};
+}
+
+double rl_op_transcendentals(rl_op op, const rl_shape *s)
+{
+    const double mat = (double)s->rows * (double)s->cols;
+    switch (op) {
+    case RL_OP_SOFTMAX:
+    case RL_OP_SCALE_MASK_SOFTMAX:
+    case RL_OP_SCALE_MASK_SOFTMAX_UNFUSED:
+    case RL_OP_BIAS_GELU:
+    case RL_OP_BIAS_GELU_UNFUSED: return mat;
+    default: return 0.0;
+    }
+}
+
 double rl_op_intensity(rl_op op, rl_precision p, const rl_shape *shape)
 {
     const double bytes = rl_op_bytes(op, p, shape);

@@ -56,6 +56,36 @@ typedef enum rl_op {
     RL_OP_COUNT
 } rl_op;
 
+/* The execution unit that does an op's arithmetic. A GPU has tensor cores
+ * (MMA; DMMA for fp64 on sm_80+), the SIMT pipes of its CUDA cores (fp64,
+ * fp32, and packed half2 / bfloat162) and the special-function unit (MUFU:
+ * exp2, tanh, rcp, rsqrt ..., one result per op). A CPU has one vector
+ * unit, its SIMD FMA pipes, which the model calls "simd". */
+typedef enum rl_unit {
+    RL_UNIT_TENSOR,
+    RL_UNIT_SIMT,
+    RL_UNIT_MUFU,
+    RL_UNIT_COUNT
+} rl_unit;
+
+const char *rl_unit_name(rl_unit u); /* "tensor", "simt", "mufu" */
+
+/* Where an op's arithmetic runs and at which precision it computes:
+ *   gemm:     tensor at tf32/fp16/bf16/fp8/int8; tensor (DMMA) at fp64,
+ *             the SIMT fp64 pipes where a device has no fp64 tensor unit;
+ *             SIMT fp32 at fp32;
+ *   fma:      SIMT at its precision (tf32 is fp32 storage: SIMT fp32);
+ *   row ops, copy, triad: SIMT fp32 arithmetic over their storage type
+ *             (SIMT fp64 at fp64).
+ * Ops that evaluate exp or tanh also load the special-function unit: see
+ * rl_op_transcendentals. */
+typedef struct rl_op_exec {
+    rl_unit unit;       /* RL_UNIT_TENSOR or RL_UNIT_SIMT */
+    rl_precision arith; /* the arithmetic precision on that unit */
+} rl_op_exec;
+
+rl_op_exec rl_op_execution(rl_op op, rl_precision p);
+
 /* A case's shape. Only the fields an op uses are meaningful:
  *   gemm:               C[m x n] = A[m x k] . B[k x n] (row-major)
  *   row ops:            rows x cols, one reduction per row
@@ -146,6 +176,13 @@ double rl_op_flops(rl_op op, const rl_shape *shape);
  * every output written once; an unfused chain adds one write and one
  * re-read per intermediate. */
 double rl_op_bytes(rl_op op, rl_precision p, const rl_shape *shape);
+
+/* Transcendentals (exp, tanh) of one call: one special-function (MUFU)
+ * op each, as the FLOP count counts them (softmax and scale_mask_softmax
+ * one exp per element, bias_gelu one tanh per element, masked elements
+ * included). A lower bound on the unit's work: reciprocals and the per-row
+ * rsqrt are not counted, as in the FLOP count. */
+double rl_op_transcendentals(rl_op op, const rl_shape *shape);
 
 /* FLOP per byte. */
 double rl_op_intensity(rl_op op, rl_precision p, const rl_shape *shape);

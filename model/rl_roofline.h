@@ -24,11 +24,48 @@ typedef struct rl_mem_level {
  * (no 2:4 structured sparsity); sparse figures never enter a roof.
  * mem[0] is the main memory (the roof every prediction uses); further levels
  * (caches) are optional and only shift ridge points. */
+#define RL_ROOF_SOURCE_LEN 160
+
+/* peak_flop_per_s is the datasheet's dense peak of a precision, whatever
+ * unit reaches it (tensor cores where there are some; fp32 and, without
+ * DMMA, fp64 on the SIMT pipes): the number people quote, shown in ridge
+ * tables. Predictions judge each op against the unit it runs on
+ * (rl_op_execution): tensor_flop_per_s, simt_flop_per_s (fp64, fp32, fp16
+ * as half2, bf16 as bfloat162) and the special-function unit's rate. 0 =
+ * unknown or absent; the *_source texts say where each number comes from. */
 typedef struct rl_machine {
     double peak_flop_per_s[RL_PREC_COUNT];
+    double tensor_flop_per_s[RL_PREC_COUNT];
+    double simt_flop_per_s[RL_PREC_COUNT];
+    double mufu_op_per_s; /* special-function results per second */
+    char simt_name[8];    /* "simt" (GPU) or "simd" (CPU); "" reads as "simt" */
+    char tensor_source[RL_PREC_COUNT][RL_ROOF_SOURCE_LEN];
+    char simt_source[RL_PREC_COUNT][RL_ROOF_SOURCE_LEN];
+    char mufu_source[RL_ROOF_SOURCE_LEN];
     int mem_count;
     rl_mem_level mem[RL_MAX_MEM_LEVELS];
 } rl_machine;
+
+/* The compute roof an op at a precision is judged against: the unit of
+ * rl_op_execution at its arithmetic precision. GEMM at fp64 falls back to
+ * the SIMT fp64 pipes when the machine has no fp64 tensor peak. */
+typedef struct rl_compute_roof {
+    rl_unit unit;
+    rl_precision arith;
+    double flop_per_s;
+    char name[24];       /* "fp16 simt", "fp16 tensor", "fp32 simd" */
+    const char *source;  /* points into the machine */
+} rl_compute_roof;
+
+/* Fails (RL_ERR_UNSUPPORTED, naming the roof) when the machine has no peak
+ * for that unit and precision. */
+rl_status rl_machine_compute_roof(const rl_machine *m, rl_op op, rl_precision p,
+                                  rl_compute_roof *out, rl_err *err);
+
+/* The special-function ceiling of an exp-heavy op drawn on a FLOP/s axis:
+ * MUFU rate x the op's FLOPs per transcendental (softmax: 5 FLOP per exp).
+ * 0 when the op has no transcendentals or the rate is unknown. */
+double rl_mufu_ceiling_flop_per_s(const rl_machine *m, rl_op op);
 
 typedef enum rl_bound {
     RL_BOUND_MEMORY,
@@ -48,8 +85,8 @@ double rl_attainable(double peak_flop_per_s, double byte_per_s, double intensity
  * compute at or above it. */
 rl_bound rl_binding_roof(double peak_flop_per_s, double byte_per_s, double intensity);
 
-/* MFU = achieved (or predicted) FLOP/s / dense peak of that precision.
- * 0 when the peak is unknown. */
+/* MFU = achieved (or predicted) FLOP/s / the dense peak of the op's roof
+ * (for GEMM the tensor peak people quote). 0 when the peak is unknown. */
 double rl_mfu(double flop_per_s, double dense_peak_flop_per_s);
 
 /* Ridge of one precision against memory level `level` (0 = main memory).
@@ -62,13 +99,17 @@ typedef struct rl_case_prediction {
     double flops;                 /* rl_op_flops */
     double bytes;                 /* rl_op_bytes */
     double intensity;             /* flops / bytes, FLOP/byte */
-    double peak_flop_per_s;       /* dense peak at the case's precision */
+    rl_compute_roof roof;         /* the unit the op runs on, at its arithmetic precision */
+    double peak_flop_per_s;       /* that roof's rate (dense) */
     double byte_per_s;            /* main-memory bandwidth */
-    double ridge;                 /* FLOP/byte */
-    rl_bound bound;
-    double attainable_flop_per_s; /* min(peak, intensity x bandwidth) */
-    double predicted_time_s;      /* max(flops / peak, bytes / bandwidth) */
-    double mfu;                   /* attainable / peak */
+    double ridge;                 /* peak / bandwidth, FLOP/byte */
+    double transcendentals;       /* rl_op_transcendentals */
+    double mufu_op_per_s;         /* special-function rate; 0 = unknown or not needed */
+    rl_bound bound;               /* compute when the roof or the special-function unit limits */
+    char binding_roof[24];        /* "HBM3", "fp16 simt", "mufu" */
+    double attainable_flop_per_s; /* flops / time: min(peak, I x bandwidth, MUFU ceiling) */
+    double predicted_time_s;      /* max(flops / peak, transcendentals / MUFU rate, bytes / bw) */
+    double mfu;                   /* attainable / peak of the op's roof */
 } rl_case_prediction;
 
 rl_status rl_predict_case(const rl_machine *m, rl_op op, rl_precision p, const rl_shape *shape,

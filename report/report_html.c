@@ -248,6 +248,15 @@ static void case_row(rl_sbuf *b, const rl_case_result *c)
     num_cell(b, isfinite(ratio), ratio, t, ratio < 0.5 ? "low" : NULL);
     rl_sbuf_put(b, "<td>");
     rl_sbuf_put_xml(b, pred && c->predicted.bound[0] ? c->predicted.bound : "\u2014");
+    if (pred && c->predicted.binding[0]) { /* which roof binds, and the op's own unit */
+        rl_sbuf_put(b, " (");
+        rl_sbuf_put_xml(b, c->predicted.binding);
+        if (c->predicted.roof[0] && strcmp(c->predicted.roof, c->predicted.binding) != 0) {
+            rl_sbuf_put(b, "; runs on ");
+            rl_sbuf_put_xml(b, c->predicted.roof);
+        }
+        rl_sbuf_put(b, ")");
+    }
     rl_sbuf_put(b, "</td>");
     snprintf(t, sizeof t, "%.1f %%", 100 * c->predicted.mfu);
     num_cell(b, pred && !zf, 100 * c->predicted.mfu, t, NULL);
@@ -278,8 +287,9 @@ static void cases_table(rl_sbuf *b, const rl_results *r)
     rl_sbuf_printf(b, "<h2>Cases</h2>\n<p class=\"meta\">%zu cases: %zu measured, %zu failed, "
                       "%zu not run. Times are medians of the samples; rates at the median time. "
                       "Measured \u00f7 predicted = predicted time \u00f7 measured time (below 0.5 in "
-                      "red, with a note on why). MFU = FLOP/s \u00f7 the datasheet peak of the "
-                      "precision. SI units. Click a column header to sort.</p>\n",
+                      "red, with a note on why). MFU = FLOP/s \u00f7 the dense peak of the unit "
+                      "the op runs on (tensor cores for GEMM, the SIMT pipes for the FMA probe and "
+                      "the fp32 arithmetic of row ops). SI units. Click a column header to sort.</p>\n",
                    r->count, ok, failed, r->count - ok - failed);
     rl_sbuf_put(b,
                 "<table class=\"sortable\" id=\"cases\"><thead><tr><th>Case</th>"

@@ -72,6 +72,13 @@ static void add_case(cJSON *array, const rl_case_result *c)
         cJSON_AddNumberToObject(p, "time_s", c->predicted.time_s);
         cJSON_AddStringToObject(p, "bound", c->predicted.bound);
         cJSON_AddNumberToObject(p, "mfu", c->predicted.mfu);
+        if (c->predicted.roof[0])
+            cJSON_AddStringToObject(p, "roof", c->predicted.roof);
+        if (c->predicted.binding[0])
+            cJSON_AddStringToObject(p, "binding_roof", c->predicted.binding);
+        if (c->outcome == RL_CASE_OK && c->predicted.roof_fraction > 0)
+            cJSON_AddNumberToObject(p, "measured_fraction_of_binding_roof",
+                                    c->predicted.roof_fraction);
         if (c->outcome == RL_CASE_OK)
             cJSON_AddNumberToObject(o, "mfu", c->predicted.measured_mfu);
     }
@@ -293,6 +300,9 @@ static rl_status read_case(const cJSON *o, size_t index, rl_case_result *c, rl_e
         c->predicted.time_s = num(p, "time_s", 0);
         c->predicted.mfu = num(p, "mfu", 0);
         str(p, "bound", c->predicted.bound, sizeof c->predicted.bound);
+        str(p, "roof", c->predicted.roof, sizeof c->predicted.roof);
+        str(p, "binding_roof", c->predicted.binding, sizeof c->predicted.binding);
+        c->predicted.roof_fraction = num(p, "measured_fraction_of_binding_roof", 0);
         c->predicted.measured_mfu = num(o, "mfu", 0);
     }
     return RL_OK;

@@ -43,7 +43,10 @@ typedef struct rl_prediction {
     double time_s;
     char bound[16]; /* "memory" or "compute" */
     double mfu;
-    double measured_mfu;
+    double measured_mfu;  /* measured FLOP/s / the peak of the op's roof */
+    char roof[24];        /* the compute roof the op runs on: "fp16 simt", "fp16 tensor" */
+    char binding[24];     /* the roof that limits the prediction: "HBM3", "fp16 simt", "mufu" */
+    double roof_fraction; /* measured FLOP/s / predicted (the binding roof's) FLOP/s */
 } rl_prediction;
 
 typedef struct rl_case_result {

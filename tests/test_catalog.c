@@ -198,6 +198,73 @@ static void bad_entries(void **state)
     assert_int_equal(rl_catalog_load_dir(ROOFLAB_TEST_DATA "/absent", &cat, &err), RL_ERR_IO);
 }
 
+/* Absurd numbers (a unit slip, a typo) refuse the entry, naming the file
+ * and the field: tests/data/catalog-absurd/<case>/devices/catalog. */
+static void absurd_entries(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *dir, *file, *field;
+    } cases[] = {
+        {"bandwidth", "h100-sxm5.json", "memory.bandwidth_gb_per_s"},
+        {"capacity", "h100-sxm5.json", "memory.capacity_bytes"},
+        {"peak", "h100-sxm5.json", "peak_tflop_per_s.dense.fp16"},
+        {"zero", "h100-sxm5.json", "gpu.sms"},
+        {"infinite", "h100-sxm5.json", "memory.bandwidth_gb_per_s"},
+        {"simt-rate", "h100-sxm5.json", "simt_fma_per_sm_per_clock.fp32"},
+        {"mode-clock", "orin-nano-8gb.json", "gpu_max_mhz"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char dir[512];
+        snprintf(dir, sizeof dir, "%s/catalog-absurd/%s/devices/catalog", ROOFLAB_TEST_DATA,
+                 cases[i].dir);
+        rl_catalog cat;
+        rl_err err = {{0}};
+        if (rl_catalog_load_dir(dir, &cat, &err) != RL_ERR_INVALID)
+            fail_msg("%s: accepted", cases[i].dir);
+        if (!strstr(err.msg, cases[i].file) || !strstr(err.msg, cases[i].field))
+            fail_msg("%s: message '%s' lacks the file or '%s'", cases[i].dir, err.msg,
+                     cases[i].field);
+        assert_null(strchr(err.msg, '\n'));
+    }
+}
+
+/* SIMT and special-function peaks derived per SM: SMs x rate x 2 x clock. */
+static void unit_peaks(void **state)
+{
+    const rl_catalog *cat = *state;
+    rl_machine m;
+    rl_err err;
+    assert_int_equal(rl_catalog_machine(rl_catalog_find(cat, "h100-sxm5"), NULL, &m, NULL, &err),
+                     RL_OK);
+    assert_near(m.simt_flop_per_s[RL_PREC_FP16], 132.0 * 256 * 2 * 1980e6, 1.0); /* 133.8 */
+    assert_near(m.simt_flop_per_s[RL_PREC_BF16], 132.0 * 256 * 2 * 1980e6, 1.0);
+    assert_near(m.simt_flop_per_s[RL_PREC_FP32], 132.0 * 128 * 2 * 1980e6, 1.0); /* 66.9 */
+    assert_near(m.simt_flop_per_s[RL_PREC_FP64], 132.0 * 64 * 2 * 1980e6, 1.0);  /* 33.5 */
+    assert_near(m.tensor_flop_per_s[RL_PREC_FP64], 67e12, 1.0);
+    assert_near(m.tensor_flop_per_s[RL_PREC_FP16], 989.4e12, 1.0);
+    assert_near(m.tensor_flop_per_s[RL_PREC_FP32], 0.0, 0.0); /* fp32 has no MMA */
+    assert_near(m.mufu_op_per_s, 132.0 * 16 * 1980e6, 1.0);
+    assert_non_null(strstr(m.simt_source[RL_PREC_FP16], "derived: 132 SM x 256"));
+    /* the A100's bf16 SIMT rate is half its fp16 one (39 vs 78 TFLOP/s) */
+    assert_int_equal(rl_catalog_machine(rl_catalog_find(cat, "a100-sxm4-80gb"), NULL, &m, NULL,
+                                        &err), RL_OK);
+    assert_near(m.simt_flop_per_s[RL_PREC_BF16], 108.0 * 128 * 2 * 1410e6, 1.0);
+    assert_near(m.simt_flop_per_s[RL_PREC_FP16], 108.0 * 256 * 2 * 1410e6, 1.0);
+    /* a Jetson: from each mode's SMs and clock cap */
+    const rl_catalog_entry *nx = rl_catalog_find(cat, "orin-nx-16gb");
+    const rl_power_mode *mode;
+    assert_int_equal(rl_catalog_find_mode(nx, "MAXN", &mode, &err), RL_OK);
+    assert_int_equal(rl_catalog_machine(nx, mode, &m, NULL, &err), RL_OK);
+    assert_near(m.simt_flop_per_s[RL_PREC_FP32], 8.0 * 128 * 2 * 918e6, 1.0);
+    assert_near(m.mufu_op_per_s, 8.0 * 16 * 918e6, 1.0);
+    assert_near(m.simt_flop_per_s[RL_PREC_FP16], 0.0, 0.0); /* not sourced for sm_87 */
+    assert_int_equal(rl_catalog_machine(nx, NULL, &m, NULL, &err), RL_OK); /* 15W */
+    assert_near(m.simt_flop_per_s[RL_PREC_FP32], 4.0 * 128 * 2 * 612e6, 1.0);
+    assert_near(m.peak_flop_per_s[RL_PREC_FP32], 4.0 * 128 * 2 * 612e6, 1.0);
+    assert_near(m.tensor_flop_per_s[RL_PREC_FP16], 4.0 * 2048 * 612e6, 1.0);
+}
+
 static void data_dir(void **state)
 {
     (void)state;
@@ -227,7 +294,8 @@ int main(void)
         cmocka_unit_test(loads_all_entries),  cmocka_unit_test(roofs_are_dense_never_sparse),
         cmocka_unit_test(h100_ridge),         cmocka_unit_test(jetson_power_modes),
         cmocka_unit_test(name_matching),      cmocka_unit_test(bad_entries),
-        cmocka_unit_test(data_dir),
+        cmocka_unit_test(data_dir),           cmocka_unit_test(absurd_entries),
+        cmocka_unit_test(unit_peaks),
     };
     return cmocka_run_group_tests(tests, catalog_setup, catalog_teardown);
 }

@@ -19,6 +19,9 @@ static rl_machine h100(void)
     rl_machine m = {0};
     m.peak_flop_per_s[RL_PREC_FP16] = 989.4e12;
     m.peak_flop_per_s[RL_PREC_FP32] = 66.9e12;
+    m.tensor_flop_per_s[RL_PREC_FP16] = 989.4e12;
+    m.simt_flop_per_s[RL_PREC_FP32] = 66.9e12;
+    m.simt_flop_per_s[RL_PREC_FP16] = 133.8e12;
     m.mem_count = 2;
     strcpy(m.mem[0].name, "HBM3");
     m.mem[0].byte_per_s = 3350e9;
@@ -100,6 +103,83 @@ static void copy_has_no_flops(void **state)
     assert_near(p.predicted_time_s, 8.0 * (1 << 20) / 3350e9, 1e-15);
 }
 
+/* Each op is judged against the unit that runs it, not the precision's
+ * fastest (tensor) peak. */
+static void roof_per_execution_unit(void **state)
+{
+    (void)state;
+    rl_machine m = h100();
+    rl_err err;
+    rl_compute_roof r;
+    /* the FMA probe at fp16: the half2 SIMT pipes, 133.8, not 989.4 */
+    assert_int_equal(rl_machine_compute_roof(&m, RL_OP_FMA, RL_PREC_FP16, &r, &err), RL_OK);
+    assert_int_equal(r.unit, RL_UNIT_SIMT);
+    assert_string_equal(r.name, "fp16 simt");
+    assert_near(r.flop_per_s, 133.8e12, 0.0);
+    /* tf32 FMA: fp32 storage and fp32 SIMT arithmetic */
+    assert_int_equal(rl_machine_compute_roof(&m, RL_OP_FMA, RL_PREC_TF32, &r, &err), RL_OK);
+    assert_string_equal(r.name, "fp32 simt");
+    /* GEMM at fp16: tensor cores */
+    assert_int_equal(rl_machine_compute_roof(&m, RL_OP_GEMM, RL_PREC_FP16, &r, &err), RL_OK);
+    assert_string_equal(r.name, "fp16 tensor");
+    assert_near(r.flop_per_s, 989.4e12, 0.0);
+    /* a row op at fp16 storage computes in fp32 */
+    assert_int_equal(rl_machine_compute_roof(&m, RL_OP_LAYERNORM, RL_PREC_FP16, &r, &err), RL_OK);
+    assert_string_equal(r.name, "fp32 simt");
+    /* fp64 GEMM: DMMA where there is one, else the fp64 SIMT pipes */
+    m.simt_flop_per_s[RL_PREC_FP64] = 33.5e12;
+    assert_int_equal(rl_machine_compute_roof(&m, RL_OP_GEMM, RL_PREC_FP64, &r, &err), RL_OK);
+    assert_string_equal(r.name, "fp64 simt");
+    m.tensor_flop_per_s[RL_PREC_FP64] = 67e12;
+    assert_int_equal(rl_machine_compute_roof(&m, RL_OP_GEMM, RL_PREC_FP64, &r, &err), RL_OK);
+    assert_string_equal(r.name, "fp64 tensor");
+    assert_int_equal(rl_machine_compute_roof(&m, RL_OP_FMA, RL_PREC_FP64, &r, &err), RL_OK);
+    assert_near(r.flop_per_s, 33.5e12, 0.0);
+    /* bf16 has no SIMT rate here: refused, naming the roof */
+    assert_int_equal(rl_machine_compute_roof(&m, RL_OP_FMA, RL_PREC_BF16, &r, &err),
+                     RL_ERR_UNSUPPORTED);
+    assert_non_null(strstr(err.msg, "bf16 simt"));
+
+    /* a compute-bound fp16 FMA chain: time = FLOPs / 133.8e12, MFU 1 */
+    rl_shape s = {.count = 1 << 20, .iters = 1000};
+    rl_case_prediction p;
+    assert_int_equal(rl_predict_case(&m, RL_OP_FMA, RL_PREC_FP16, &s, &p, &err), RL_OK);
+    assert_int_equal(p.bound, RL_BOUND_COMPUTE);
+    assert_string_equal(p.binding_roof, "fp16 simt");
+    assert_near(p.predicted_time_s, 2.0 * (1 << 20) * 1000 / 133.8e12, 1e-15);
+    assert_near(p.attainable_flop_per_s, 133.8e12, 1.0);
+    assert_near(p.mfu, 1.0, 1e-12);
+}
+
+/* The special-function unit: a ceiling of its own for exp-heavy ops. */
+static void special_function_ceiling(void **state)
+{
+    (void)state;
+    rl_machine m = h100();
+    m.mufu_op_per_s = 132 * 16 * 1980e6; /* 4.18e12 exp/s */
+    rl_shape s = {.rows = 4096, .cols = 4096};
+    assert_near(rl_op_transcendentals(RL_OP_SOFTMAX, &s), 4096.0 * 4096.0, 0.0);
+    assert_near(rl_op_transcendentals(RL_OP_LAYERNORM, &s), 0.0, 0.0);
+    /* softmax: 5 FLOP per exp, so the ceiling on a FLOP/s axis is 5 x the rate */
+    assert_near(rl_mufu_ceiling_flop_per_s(&m, RL_OP_SOFTMAX), 5.0 * m.mufu_op_per_s, 1.0);
+    assert_near(rl_mufu_ceiling_flop_per_s(&m, RL_OP_SCALE_MASK_SOFTMAX_UNFUSED),
+                7.0 * m.mufu_op_per_s, 1.0);
+    assert_near(rl_mufu_ceiling_flop_per_s(&m, RL_OP_GEMM), 0.0, 0.0);
+    rl_case_prediction p;
+    rl_err err;
+    /* in HBM the memory roof binds (1.25 FLOP/B x 3.35 TB/s < 5 x 4.18e12) */
+    assert_int_equal(rl_predict_case(&m, RL_OP_SOFTMAX, RL_PREC_FP16, &s, &p, &err), RL_OK);
+    assert_int_equal(p.bound, RL_BOUND_MEMORY);
+    assert_string_equal(p.binding_roof, "HBM3");
+    /* with a fast enough memory the special-function unit binds, below the SIMT roof */
+    m.mem[0].byte_per_s = 100e12;
+    assert_int_equal(rl_predict_case(&m, RL_OP_SOFTMAX, RL_PREC_FP16, &s, &p, &err), RL_OK);
+    assert_int_equal(p.bound, RL_BOUND_COMPUTE);
+    assert_string_equal(p.binding_roof, "mufu");
+    assert_near(p.predicted_time_s, 4096.0 * 4096.0 / m.mufu_op_per_s, 1e-15);
+    assert_near(p.attainable_flop_per_s, 5.0 * m.mufu_op_per_s, 1.0);
+}
+
 static void bad_inputs(void **state)
 {
     (void)state;
@@ -154,6 +234,8 @@ int main(void)
         cmocka_unit_test(copy_has_no_flops),
         cmocka_unit_test(bad_inputs),
         cmocka_unit_test(fusion_gain_is_the_byte_ratio),
+        cmocka_unit_test(roof_per_execution_unit),
+        cmocka_unit_test(special_function_ceiling),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -32,6 +32,51 @@ for step in "FLOPs" "Bytes" "Intensity" "Ridge" "memory-bound" "Attainable" "MFU
     grep -q -- "$step" "$out/gemm.txt" || { echo "missing '$step'"; cat "$out/gemm.txt"; exit 1; }
 done
 
+# Each op against the unit that runs it (H100 SXM5: 132 SMs at 1980 MHz).
+roof() { # op precision shape... -> "roof peak bound"
+    local op=$1 prec=$2
+    shift 2
+    "$rooflab" predict --device h100-sxm5 --op "$op" --precision "$prec" "$@" --json |
+        python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["roof"], d["peak_flop_per_s"], d["mfu"])'
+}
+check_roof() { # expected-roof expected-peak got
+    python3 -c '
+import sys
+want_roof, want_peak, got = sys.argv[1], float(sys.argv[2]), sys.argv[3].split()
+assert got[0] + " " + got[1] == want_roof, (got, want_roof)
+assert abs(float(got[2]) - want_peak) < 1e-6 * want_peak, (got, want_peak)
+' "$@"
+}
+fma="--count 1048576 --iters 1000"
+# fp16 FMA probe: half2 SIMT, 132 x 256 x 2 x 1.98 GHz = 133.8 TFLOP/s, not the 989.4 tensor peak
+check_roof "fp16 simt" 133.81632e12 "$(roof fma fp16 $fma)"
+check_roof "bf16 simt" 133.81632e12 "$(roof fma bf16 $fma)"
+# tf32 FMA: fp32 SIMT, 132 x 128 x 2 x 1.98 GHz = 66.9 (not 494.7)
+check_roof "fp32 simt" 66.90816e12 "$(roof fma tf32 $fma)"
+# fp64 FMA: the vector fp64 pipes, 33.5; fp64 GEMM: DMMA, 67
+check_roof "fp64 simt" 33.45408e12 "$(roof fma fp64 $fma)"
+check_roof "fp64 tensor" 67e12 "$(roof gemm fp64 --m 4096 --n 4096 --k 4096)"
+check_roof "fp16 tensor" 989.4e12 "$(roof gemm fp16 --m 4096 --n 4096 --k 4096)"
+check_roof "fp32 simt" 66.90816e12 "$(roof gemm fp32 --m 4096 --n 4096 --k 4096)"
+# LayerNorm over fp16 storage: fp32 SIMT arithmetic
+check_roof "fp32 simt" 66.90816e12 "$(roof layernorm fp16 --rows 4096 --cols 4096)"
+# The compute-bound fp16 FMA probe reaches 100 % of its own roof
+[ "$(roof fma fp16 $fma | cut -d' ' -f4)" = "1" ] || { echo "fma mfu"; exit 1; }
+"$rooflab" predict --device h100-sxm5 --op fma --count 1048576 --iters 1000 --precision fp16 \
+    >"$out/fma.txt"
+grep -q "fp16 simt" "$out/fma.txt" || { cat "$out/fma.txt"; exit 1; }
+# softmax: the special-function rate, 132 x 16 x 1980 MHz exp/s
+"$rooflab" predict --device h100-sxm5 --op softmax --rows 4096 --cols 4096 --precision fp16 \
+    --json >"$out/softmax.json"
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["roof"] == "fp32 simt", d
+assert d["transcendentals"] == 4096 * 4096, d
+assert abs(d["mufu_op_per_s"] - 132 * 16 * 1980e6) < 1, d
+assert d["binding_roof"] == "HBM3", d
+' "$out/softmax.json"
+
 # A Jetson in its default 15 W mode: peaks derived for 4 SMs at 612 MHz.
 "$rooflab" predict --device orin-nx-16gb --op gemm --m 4096 --n 4096 --k 4096 \
     --precision fp16 --json >"$out/orin.json"
@@ -83,11 +128,15 @@ expect_error "unknown power mode '99W'" "$rooflab" predict --device orin-nx-16gb
     --power-mode 99W --op gemm --m 8 --n 8 --k 8 --precision fp16
 expect_error "no power modes" "$rooflab" predict --device h100-sxm5 --power-mode MAXN \
     --op gemm --m 8 --n 8 --k 8 --precision fp16
-expect_error "no dense fp8 peak" "$rooflab" predict --device a100-sxm4-80gb --op gemm --m 8 \
+expect_error "no fp8 tensor peak" "$rooflab" predict --device a100-sxm4-80gb --op gemm --m 8 \
     --n 8 --k 8 --precision fp8
 expect_error "m must be a positive integer" "$rooflab" predict --device h100-sxm5 --op gemm \
     --precision fp16
 expect_error "unknown precision 'fp12'" "$rooflab" predict --device h100-sxm5 --op gemm --m 8 \
     --n 8 --k 8 --precision fp12
 expect_error "\-\-device ID is required" "$rooflab" predict --op gemm --precision fp16
+# A catalog file with an absurd number: refused, naming the file and the field.
+ROOFLAB_DATA_DIR="$ROOFLAB_SOURCE_DIR/tests/data/catalog-absurd/bandwidth" \
+    expect_error "h100-sxm5.json: memory.bandwidth_gb_per_s" "$rooflab" predict \
+    --device h100-sxm5 --op gemm --m 8 --n 8 --k 8 --precision fp16
 echo "predict: ok"
