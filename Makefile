@@ -3,7 +3,8 @@
 #   make test  install what is missing, build, run the tests (and again under ASan + UBSan)
 
 DEBIAN_PACKAGES := cmake ninja-build pkg-config gcc g++ python3 \
-                   libopenblas-dev libhwloc-dev libbenchmark-dev libcmocka-dev libcjson-dev
+                   libopenblas-dev libhwloc-dev libbenchmark-dev libcmocka-dev libcjson-dev \
+                   libsleef-dev
 # The report test renders report.html in a real browser.
 TEST_PACKAGES := chromium
 PRESET ?= default

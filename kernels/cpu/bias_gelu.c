@@ -6,11 +6,7 @@
                               const T *restrict bias, T *restrict y)                          \
     {                                                                                         \
         _Pragma("omp parallel for schedule(static)") for (int64_t r = 0; r < rows; r++)       \
-        {                                                                                     \
-            const int64_t o = r * cols;                                                       \
-            _Pragma("omp simd") for (int64_t j = 0; j < cols; j++) y[o + j] =                 \
-                rl_gelu_##S(x[o + j] + bias[j]);                                              \
-        }                                                                                     \
+            rl_row_gelu_##S(cols, x + r * cols, bias, y + r * cols);                          \
     }
 
 BIAS_GELU(float, f32)

@@ -1,11 +1,20 @@
 /* Unfused building block: y = gelu(x) (tanh form), elementwise. */
 #include "kernels/cpu/rl_cpu.h"
 
+/* Elements are split across threads in chunks of whole vectors, so only the
+ * last chunk has a scalar tail. */
+enum { RL_GELU_CHUNK = 4096 };
+
 #define GELU(T, S)                                                                            \
     void rl_cpu_gelu_##S(int64_t n, const T *restrict x, T *restrict y)                       \
     {                                                                                         \
-        _Pragma("omp parallel for simd schedule(static)") for (int64_t i = 0; i < n; i++)     \
-            y[i] = rl_gelu_##S(x[i]);                                                         \
+        const int64_t chunks = (n + RL_GELU_CHUNK - 1) / RL_GELU_CHUNK;                       \
+        _Pragma("omp parallel for schedule(static)") for (int64_t c = 0; c < chunks; c++)     \
+        {                                                                                     \
+            const int64_t lo = c * RL_GELU_CHUNK;                                             \
+            const int64_t len = n - lo < RL_GELU_CHUNK ? n - lo : RL_GELU_CHUNK;              \
+            rl_row_gelu_##S(len, x + lo, NULL, y + lo);                                       \
+        }                                                                                     \
     }
 
 GELU(float, f32)

@@ -1,33 +1,20 @@
 /* The CPU backend's kernels: one op per file, each in fp32 and fp64.
  *
  * Every kernel is written once over a type T and stamped out for float and
- * double by a macro, with <tgmath.h> choosing expf/exp and tanhf/tanh, so
- * the fp32 kernels do fp32 arithmetic with fp32 accumulators. Row ops split
- * rows across OpenMP threads (schedule(static)) and vectorise along the row
- * (omp simd); elementwise and streaming ops split elements the same static
- * way. Internal to kernels/cpu/: the harness sees only the backend table. */
+ * double by a macro, so the fp32 kernels do fp32 arithmetic with fp32
+ * accumulators. Row ops split rows across OpenMP threads (schedule(static))
+ * and vectorise along the row: omp simd where the compiler can, SLEEF's
+ * vector exp/tanh on explicit vectors where a loop needs them
+ * (rl_vmath.h); elementwise and streaming ops split elements the same
+ * static way. Internal to kernels/cpu/: the harness sees only the backend table. */
 #ifndef RL_CPU_H
 #define RL_CPU_H
 
 #include <stdint.h>
 #include <tgmath.h>
 
+#include "kernels/cpu/rl_vmath.h"
 #include "kernels/rl_backend.h"
-
-/* glibc's vector maths library (libmvec, linked through libm) has SIMD
- * expf/exp and tanhf/tanh, accurate to a few ulp, but <math.h> announces
- * them only under -ffast-math, which the kernels do without. Announcing them
- * here lets the omp simd loops of softmax and GELU call them a vector at a
- * time; with scalar libm calls those kernels are bound by exp/tanh, not by
- * memory, and fusion gains vanish. x86-64 only: other ports differ by
- * release. */
-#if defined(__x86_64__) && defined(__GLIBC__) && defined(__GNUC__) && !defined(__clang__) && \
-    !defined(__FAST_MATH__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 35))
-__attribute__((simd("notinbranch"))) float(expf)(float);
-__attribute__((simd("notinbranch"))) double(exp)(double);
-__attribute__((simd("notinbranch"))) float(tanhf)(float);
-__attribute__((simd("notinbranch"))) double(tanh)(double);
-#endif
 
 /* One op's entry point: pick the fp32 or fp64 kernel, or refuse. */
 typedef rl_status (*rl_cpu_kernel)(const rl_launch *l, rl_err *err);
@@ -68,10 +55,17 @@ static inline rl_status rl_cpu_refuse(const rl_launch *l, rl_err *err)
                                 T *restrict y);                                               \
     void rl_cpu_bias_add_##S(int64_t rows, int64_t cols, const T *restrict x,                 \
                              const T *restrict bias, T *restrict y);                          \
-    void rl_cpu_gelu_##S(int64_t n, const T *restrict x, T *restrict y);
+    void rl_cpu_gelu_##S(int64_t n, const T *restrict x, T *restrict y);                      \
+    void rl_cpu_exp_##S(int64_t n, const T *restrict x, T *restrict y);                       \
+    void rl_cpu_tanh_##S(int64_t n, const T *restrict x, T *restrict y);
 
 RL_CPU_BLOCKS(float, f32)
 RL_CPU_BLOCKS(double, f64)
+
+/* The vector maths the kernels were compiled with: "avx512f", "avx2", "avx",
+ * "sse4", "sse2", "advsimd" or "scalar", and its fp32 lanes. */
+const char *rl_cpu_vmath_isa(void);
+int rl_cpu_vmath_lanes_f32(void);
 
 /* Inline row pieces, stamped out per type. The softmax pieces take the
  * number of unmasked leading elements and a logit scale, so the plain and
@@ -87,26 +81,21 @@ RL_CPU_BLOCKS(double, f64)
         }                                                                                     \
         return m;                                                                             \
     }                                                                                         \
-    /* y = exp(scale x - max); returns the sum of y. libmvec's exp takes a                    \
-     * slow scalar path for every vector holding a far-negative or -inf lane                  \
-     * (a masked key), so the argument is clamped at lo first, and -inf keys                  \
-     * are then zeroed by a multiply; a finite key below lo gets e^lo,                        \
-     * nothing beside the row's largest term, 1. The clamp is its own pass                    \
-     * through y (in L1): in one loop the compiler turns exp(max(t, lo))                      \
-     * back into a select of exp(t), slow path and all. */                                    \
+    /* y = exp(scale x - max); returns the sum of y. SLEEF's exp has no slow                 \
+     * path: exp(-inf) is 0 (a masked key) at full speed. */                                  \
     static inline T rl_row_exp_sum_##S(int64_t n, T scale, T max, const T *restrict x,        \
                                        T *restrict y)                                         \
     {                                                                                         \
-        const T lo = sizeof(T) == sizeof(float) ? -80 : -700;                                 \
-        _Pragma("omp simd") for (int64_t j = 0; j < n; j++)                                   \
-        {                                                                                     \
-            const T t = scale * x[j] - max;                                                   \
-            y[j] = t > lo ? t : lo;                                                           \
+        rl_v_##S acc = {0};                                                                   \
+        int64_t j = 0;                                                                        \
+        for (; j + RL_VLEN_##S <= n; j += RL_VLEN_##S) {                                      \
+            const rl_v_##S e = rl_vexp_##S(rl_vload_##S(x + j) * scale - max);                \
+            rl_vstore_##S(y + j, e);                                                          \
+            acc += e;                                                                         \
         }                                                                                     \
-        T sum = 0;                                                                            \
-        _Pragma("omp simd reduction(+ : sum)") for (int64_t j = 0; j < n; j++)                \
-        {                                                                                     \
-            y[j] = exp(y[j]) * (T)(scale * x[j] - max > -INFINITY);                           \
+        T sum = rl_vsum_##S(acc);                                                             \
+        for (; j < n; j++) {                                                                  \
+            y[j] = rl_exp1_##S(scale * x[j] - max);                                           \
             sum += y[j];                                                                      \
         }                                                                                     \
         return sum;                                                                           \
@@ -139,11 +128,33 @@ RL_CPU_BLOCKS(double, f64)
         _Pragma("omp simd") for (int64_t j = 0; j < n; j++) y[j] =                            \
             (x[j] - mean) * rstd * gamma[j] + beta[j];                                        \
     }                                                                                         \
-    /* GELU, tanh form (the reference's). */                                                  \
-    static inline T rl_gelu_##S(T v)                                                          \
+    /* y = gelu(x + bias) (bias may be NULL), tanh form (the reference's). */                \
+    static inline rl_v_##S rl_vgelu_##S(rl_v_##S v)                                           \
     {                                                                                         \
         const T k = (T)0.7978845608028654; /* sqrt(2 / pi) */                                 \
-        return (T)0.5 * v * (1 + tanh(k * (v + (T)0.044715 * v * v * v)));                   \
+        return (T)0.5 * v * (1 + rl_vtanh_##S(k * (v + (T)0.044715 * v * v * v)));            \
+    }                                                                                         \
+    static inline T rl_gelu1_##S(T v)                                                         \
+    {                                                                                         \
+        const T k = (T)0.7978845608028654;                                                    \
+        return (T)0.5 * v * (1 + rl_tanh1_##S(k * (v + (T)0.044715 * v * v * v)));            \
+    }                                                                                         \
+    static inline void rl_row_gelu_##S(int64_t n, const T *restrict x, const T *restrict bias, \
+                                       T *restrict y)                                         \
+    {                                                                                         \
+        int64_t j = 0;                                                                        \
+        if (bias) {                                                                           \
+            for (; j + RL_VLEN_##S <= n; j += RL_VLEN_##S)                                    \
+                rl_vstore_##S(y + j,                                                          \
+                              rl_vgelu_##S(rl_vload_##S(x + j) + rl_vload_##S(bias + j)));    \
+            for (; j < n; j++)                                                                \
+                y[j] = rl_gelu1_##S(x[j] + bias[j]);                                          \
+        } else {                                                                              \
+            for (; j + RL_VLEN_##S <= n; j += RL_VLEN_##S)                                    \
+                rl_vstore_##S(y + j, rl_vgelu_##S(rl_vload_##S(x + j)));                      \
+            for (; j < n; j++)                                                                \
+                y[j] = rl_gelu1_##S(x[j]);                                                    \
+        }                                                                                     \
     }
 
 RL_CPU_ROW_HELPERS(float, f32)
