@@ -11,13 +11,14 @@
 #include "devices/rl_catalog.h"
 #include "harness/cli.h"
 #include "harness/rl_cli_util.h"
+#include "kernels/rl_support.h"
 #include "model/rl_ops.h"
 #include "model/rl_roofline.h"
 
 static const char usage[] =
     "usage: rooflab predict --device ID [--power-mode M] --op OP\n"
     "                       (--m M --n N --k K | --rows R --cols C | --count N [--iters I])\n"
-    "                       --precision P [--json]\n"
+    "                       --precision P [--json] [--hypothetical]\n"
     "\n"
     "The roofline prediction for one case on a catalog device, derived step by step:\n"
     "FLOPs and bytes (the op accounting of docs/op-accounting.md), intensity, ridge,\n"
@@ -30,7 +31,8 @@ static const char usage[] =
     "                bias_gelu (and *_unfused), copy, triad, fma\n"
     "  --precision   fp64, fp32, tf32, fp16, bf16, fp8, int8\n"
     "  --json        one JSON object on stdout\n"
-
+    "  --hypothetical  predict an op at a precision no backend runs (layernorm at int8,\n"
+    "                ...); every output line says so. Without it such a case is refused.\n"
     "Units: SI (GB = 1e9 B, TFLOP/s = 1e12 FLOP/s).\n";
 
 /* "989.4 TFLOP/s" with an SI prefix. */
@@ -64,7 +66,7 @@ static const char *si_time(double s, char *buf, size_t len)
 typedef struct predict_options {
     const char *device, *mode, *op, *precision;
     rl_shape shape;
-    bool json;
+    bool json, hypothetical;
 } predict_options;
 
 static int parse(int argc, char **argv, predict_options *o, rl_err *err, bool *help)
@@ -76,7 +78,8 @@ static int parse(int argc, char **argv, predict_options *o, rl_err *err, bool *h
         {"k", required_argument, NULL, 'k'},      {"rows", required_argument, NULL, 'r'},
         {"cols", required_argument, NULL, 'c'},   {"count", required_argument, NULL, 'C'},
         {"iters", required_argument, NULL, 'i'},  {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+        {"hypothetical", no_argument, NULL, 'H'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     *o = (predict_options){0};
     *help = false;
@@ -92,6 +95,7 @@ static int parse(int argc, char **argv, predict_options *o, rl_err *err, bool *h
         case 'o': o->op = optarg; break;
         case 'p': o->precision = optarg; break;
         case 'j': o->json = true; break;
+        case 'H': o->hypothetical = true; break;
         case 'h': *help = true; return RL_OK;
         case 'm': dst = &o->shape.m, name = "--m"; break;
         case 'n': dst = &o->shape.n, name = "--n"; break;
@@ -190,12 +194,43 @@ static void print_text(FILE *out, const rl_catalog_entry *e, const rl_power_mode
     fprintf(out, " FLOP/B\n");
 }
 
+/* The text derivation with every line marked: no backend runs this case. */
+static int print_text_hypothetical(const rl_catalog_entry *e, const rl_power_mode *mode, rl_op op,
+                                   rl_precision p, const rl_shape *s, const rl_machine *m,
+                                   char (*src)[RL_CAT_SOURCE_LEN], const rl_case_prediction *r,
+                                   const rl_fusion_prediction *fu, const char *why)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (!mem)
+        return rl_cli_fail("predict", "out of memory");
+    print_text(mem, e, mode, op, p, s, m, src, r, fu);
+    if (fclose(mem) != 0 || !text) {
+        free(text);
+        return rl_cli_fail("predict", "out of memory");
+    }
+    printf("HYPOTHETICAL | no backend runs this case (%s)\n", why);
+    for (char *line = text, *next; line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = 0;
+        printf("HYPOTHETICAL | %s\n", line);
+    }
+    free(text);
+    return 0;
+}
+
 static int print_json(const rl_catalog_entry *e, const rl_power_mode *mode, rl_op op,
                       rl_precision p, const rl_shape *s, const rl_machine *m,
                       char (*src)[RL_CAT_SOURCE_LEN], const rl_case_prediction *r,
-                      const rl_fusion_prediction *fu)
+                      const rl_fusion_prediction *fu, const char *hypothetical)
 {
     cJSON *o = cJSON_CreateObject();
+    if (hypothetical) {
+        cJSON_AddBoolToObject(o, "hypothetical", true);
+        cJSON_AddStringToObject(o, "hypothetical_because", hypothetical);
+    }
     char shape[96];
     rl_shape_format(op, s, shape, sizeof shape);
     cJSON_AddStringToObject(o, "device", e->id);
@@ -288,15 +323,30 @@ int rl_cli_predict(int argc, char **argv)
         goto fail;
     if (rl_catalog_machine(e, mode, &m, src, &err) != RL_OK)
         goto fail;
+    /* Every catalog device is a CUDA GPU: ask the CUDA backend's own table. */
+    int cc_major = 0, cc_minor = 0;
+    if (sscanf(e->compute_capability, "%d.%d", &cc_major, &cc_minor) != 2)
+        cc_major = cc_minor = 0;
+    rl_err why;
+    const bool runs = rl_cuda_runs(op, p, cc_major, cc_minor, &why);
+    if (!runs && !o.hypothetical) {
+        snprintf(err.msg, sizeof err.msg, "%.*s; --hypothetical predicts it anyway",
+                 (int)sizeof err.msg - 40, why.msg);
+        goto fail;
+    }
     if (rl_predict_case(&m, op, p, &o.shape, &r, &err) != RL_OK)
         goto fail;
     if (rl_op_has_fusion_pair(op) && rl_predict_fusion(&m, op, p, &o.shape, &fu, &err) == RL_OK)
         has_fusion = true;
     if (o.json)
-        rc = print_json(e, mode, op, p, &o.shape, &m, src, &r, has_fusion ? &fu : NULL);
-    else {
+        rc = print_json(e, mode, op, p, &o.shape, &m, src, &r, has_fusion ? &fu : NULL,
+                        runs ? NULL : why.msg);
+    else if (runs) {
         print_text(stdout, e, mode, op, p, &o.shape, &m, src, &r, has_fusion ? &fu : NULL);
         rc = 0;
+    } else {
+        rc = print_text_hypothetical(e, mode, op, p, &o.shape, &m, src, &r,
+                                     has_fusion ? &fu : NULL, why.msg);
     }
     rl_catalog_free(&cat);
     return rc;

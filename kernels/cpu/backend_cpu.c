@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kernels/rl_support.h"
 #include "kernels/cpu/rl_cpu.h"
 
 #define FALLBACK_CACHE_BYTES ((size_t)64 << 20)
@@ -221,17 +222,7 @@ static bool cpu_supports(void *state, rl_op op, rl_precision p, int version, rl_
                 rl_op_name(op), op == RL_OP_GEMM ? "openblas" : "omp", version);
         return false;
     }
-    if (p == RL_PREC_FP32 || p == RL_PREC_FP64)
-        return true;
-    if (op == RL_OP_GEMM)
-        rl_fail(err, RL_ERR_UNSUPPORTED,
-                "cpu backend: gemm at %s not supported (OpenBLAS has sgemm and dgemm)",
-                rl_precision_name(p));
-    else
-        rl_fail(err, RL_ERR_UNSUPPORTED,
-                "cpu backend: %s at %s not supported (the CPU kernels are fp32 and fp64)",
-                rl_op_name(op), rl_precision_name(p));
-    return false;
+    return rl_cpu_runs(op, p, err); /* the table predict also reads */
 }
 
 static int cpu_kernel_versions(void *state, rl_op op)

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernels/rl_support.h"
 #include "kernels/cuda/rl_cuda_host.h"
 #include "kernels/ref/rl_ref.h"
 
@@ -69,11 +70,6 @@ static const char *cuda_kernel_version_name(void *state, rl_op op, int version)
     }
 }
 
-static bool storage_16_32(rl_precision p)
-{
-    return p == RL_PREC_FP32 || p == RL_PREC_FP16 || p == RL_PREC_BF16;
-}
-
 static bool cuda_supports(void *state, rl_op op, rl_precision p, int version, rl_err *err)
 {
     const rl_cuda_state *st = state;
@@ -96,32 +92,7 @@ static bool cuda_supports(void *state, rl_op op, rl_precision p, int version, rl
                     version);
         return false;
     }
-    switch (op) {
-    case RL_OP_GEMM:
-        if (p == RL_PREC_FP8 && st->cc_major * 10 + st->cc_minor < 89) {
-            rl_fail(err, RL_ERR_UNSUPPORTED,
-                    "cuda: fp8 GEMM needs an sm_89 or newer GPU (Ada, Hopper); this one is "
-                    "sm_%d%d",
-                    st->cc_major, st->cc_minor);
-            return false;
-        }
-        return true;
-    case RL_OP_COPY:
-    case RL_OP_TRIAD:
-    case RL_OP_FMA:
-        if (storage_16_32(p) || p == RL_PREC_FP64)
-            return true;
-        rl_fail(err, RL_ERR_UNSUPPORTED, "cuda: %s runs in fp64, fp32, fp16 and bf16 (not %s)",
-                rl_op_name(op), rl_precision_name(p));
-        return false;
-    default:
-        if (storage_16_32(p))
-            return true;
-        rl_fail(err, RL_ERR_UNSUPPORTED,
-                "cuda: %s runs in fp32, fp16 and bf16 storage, with fp32 arithmetic (not %s)",
-                rl_op_name(op), rl_precision_name(p));
-        return false;
-    }
+    return rl_cuda_runs(op, p, st->cc_major, st->cc_minor, err); /* the table predict reads */
 }
 
 /* ---- description, memory ------------------------------------------------------ */

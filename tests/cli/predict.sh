@@ -51,8 +51,9 @@ fma="--count 1048576 --iters 1000"
 # fp16 FMA probe: half2 SIMT, 132 x 256 x 2 x 1.98 GHz = 133.8 TFLOP/s, not the 989.4 tensor peak
 check_roof "fp16 simt" 133.81632e12 "$(roof fma fp16 $fma)"
 check_roof "bf16 simt" 133.81632e12 "$(roof fma bf16 $fma)"
-# tf32 FMA: fp32 SIMT, 132 x 128 x 2 x 1.98 GHz = 66.9 (not 494.7)
-check_roof "fp32 simt" 66.90816e12 "$(roof fma tf32 $fma)"
+# tf32 FMA: fp32 SIMT, 132 x 128 x 2 x 1.98 GHz = 66.9 (not 494.7); no backend runs the
+# probe at tf32, so only as a hypothetical
+check_roof "fp32 simt" 66.90816e12 "$(roof fma tf32 $fma --hypothetical)"
 # fp64 FMA: the vector fp64 pipes, 33.5; fp64 GEMM: DMMA, 67
 check_roof "fp64 simt" 33.45408e12 "$(roof fma fp64 $fma)"
 check_roof "fp64 tensor" 67e12 "$(roof gemm fp64 --m 4096 --n 4096 --k 4096)"
@@ -128,8 +129,30 @@ expect_error "unknown power mode '99W'" "$rooflab" predict --device orin-nx-16gb
     --power-mode 99W --op gemm --m 8 --n 8 --k 8 --precision fp16
 expect_error "no power modes" "$rooflab" predict --device h100-sxm5 --power-mode MAXN \
     --op gemm --m 8 --n 8 --k 8 --precision fp16
+expect_error "fp8 GEMM needs an sm_89" "$rooflab" predict --device a100-sxm4-80gb --op gemm \
+    --m 8 --n 8 --k 8 --precision fp8
 expect_error "no fp8 tensor peak" "$rooflab" predict --device a100-sxm4-80gb --op gemm --m 8 \
-    --n 8 --k 8 --precision fp8
+    --n 8 --k 8 --precision fp8 --hypothetical
+# What no backend runs is refused, naming what is supported (the CUDA backend's table) ...
+expect_error "layernorm runs in fp32, fp16 and bf16 storage" "$rooflab" predict \
+    --device h100-sxm5 --op layernorm --rows 8 --cols 8 --precision int8
+expect_error "triad runs in fp64, fp32, fp16 and bf16" "$rooflab" predict --device h100-sxm5 \
+    --op triad --count 1024 --precision fp8
+expect_error "fma runs in fp64, fp32, fp16 and bf16 (not tf32)" "$rooflab" predict \
+    --device h100-sxm5 --op fma --count 1024 --precision tf32
+# ... unless asked for: then every line says it is hypothetical.
+"$rooflab" predict --device h100-sxm5 --op layernorm --rows 4096 --cols 4096 --precision int8 \
+    --hypothetical >"$out/hyp.txt"
+[ "$(grep -c . "$out/hyp.txt")" -gt 10 ] || { cat "$out/hyp.txt"; exit 1; }
+if grep -v '^HYPOTHETICAL | ' "$out/hyp.txt"; then echo "unmarked line"; exit 1; fi
+"$rooflab" predict --device h100-sxm5 --op layernorm --rows 4096 --cols 4096 --precision int8 \
+    --hypothetical --json >"$out/hyp.json"
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["hypothetical"] is True and "layernorm" in d["hypothetical_because"], d
+assert d["roof"] == "fp32 simt", d
+' "$out/hyp.json"
 expect_error "m must be a positive integer" "$rooflab" predict --device h100-sxm5 --op gemm \
     --precision fp16
 expect_error "unknown precision 'fp12'" "$rooflab" predict --device h100-sxm5 --op gemm --m 8 \
