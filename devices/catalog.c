@@ -217,6 +217,12 @@ static rl_status parse_modes(const parse_ctx *c, const cJSON *arr, rl_catalog_en
         pm->online_cpus = (int)cpus;
         pm->sms = (int)sms;
         pm->is_default = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(m, "default"));
+        const cJSON *conf = cJSON_GetObjectItemCaseSensitive(m, "conf");
+        if (conf && !(cJSON_IsString(conf) && (strcmp(conf->valuestring, "super") == 0 ||
+                                               strcmp(conf->valuestring, "original") == 0)))
+            return rl_fail(c->err, RL_ERR_INVALID,
+                           "%s: %s.conf must be \"original\" or \"super\"", c->origin, where);
+        pm->super_conf = conf && strcmp(conf->valuestring, "super") == 0;
         defaults += pm->is_default;
         e->mode_count++;
     }
@@ -629,14 +635,23 @@ rl_status rl_catalog_find_mode(const rl_catalog_entry *e, const char *name_or_id
                 *out = &e->modes[i];
         return RL_OK;
     }
-    for (int i = 0; i < e->mode_count; i++) {
-        const char *n = e->modes[i].name;
-        const char *bare = strncmp(n, "MODE_", 5) == 0 ? n + 5 : n;
-        if (ci_equal(n, name_or_id) || ci_equal(bare, name_or_id)) {
-            *out = &e->modes[i];
-            return RL_OK;
+    /* "15W@super" picks the Super conf's 15W where both confs name one so. */
+    char want[64];
+    copy_str(want, sizeof want, name_or_id);
+    char *at = strchr(want, '@');
+    const bool want_super = at && ci_equal(at + 1, "super");
+    if (want_super)
+        *at = 0;
+    for (int pass = 0; pass < 2 && !*out; pass++)
+        for (int i = 0; i < e->mode_count && !*out; i++) {
+            const char *n = e->modes[i].name;
+            const char *bare = strncmp(n, "MODE_", 5) == 0 ? n + 5 : n;
+            const bool conf_ok = pass == 1 || e->modes[i].super_conf == want_super;
+            if (conf_ok && (ci_equal(n, want) || ci_equal(bare, want)))
+                *out = &e->modes[i];
         }
-    }
+    if (*out)
+        return RL_OK;
     char *end;
     long id = strtol(name_or_id, &end, 10);
     if (*name_or_id && *end == 0 && (*out = rl_catalog_mode_by_id(e, (int)id)) != NULL)
@@ -644,8 +659,9 @@ rl_status rl_catalog_find_mode(const rl_catalog_entry *e, const char *name_or_id
     char known[256] = "";
     size_t used = 0;
     for (int i = 0; i < e->mode_count && used < sizeof known; i++)
-        used += (size_t)snprintf(known + used, sizeof known - used, "%s%s (%d)", i ? ", " : "",
-                                 e->modes[i].name, e->modes[i].id);
+        used += (size_t)snprintf(known + used, sizeof known - used, "%s%s%s (%d)", i ? ", " : "",
+                                 e->modes[i].name, e->modes[i].super_conf ? "@super" : "",
+                                 e->modes[i].id);
     return rl_fail(err, RL_ERR_INVALID, "unknown power mode '%s' for %s (known: %s)", name_or_id,
                    e->id, known);
 }

@@ -30,6 +30,8 @@ void *rl_device_profile_to_cjson(const rl_device_profile *p)
         cJSON_AddNumberToObject(o, "sms", p->sms);
     if (p->sm_clock_mhz > 0)
         cJSON_AddNumberToObject(o, "sm_clock_mhz", p->sm_clock_mhz);
+    if (p->clock_source[0])
+        cJSON_AddStringToObject(o, "sm_clock_source", p->clock_source);
     if (p->mem_clock_mhz > 0)
         cJSON_AddNumberToObject(o, "mem_clock_mhz", p->mem_clock_mhz);
     if (p->bus_width_bits)

@@ -41,6 +41,7 @@ typedef struct rl_power_mode {
     int sms;            /* SMs left on by the mode's TPC power-gating mask */
     double gpu_max_mhz; /* the mode's GPU clock cap */
     double emc_max_mhz; /* DRAM clock cap; 0 = none (full bandwidth) */
+    bool super_conf;    /* from the JetPack 6.2 "Super" nvpmodel conf, which renumbers modes */
 } rl_power_mode;
 
 typedef enum rl_catalog_kind {
@@ -130,8 +131,10 @@ const rl_catalog_entry *rl_catalog_match_cuda(const rl_catalog *cat, const char 
 const rl_catalog_entry *rl_catalog_match_jetson(const rl_catalog *cat, const char *model,
                                                 const char *compatible, uint64_t mem_bytes);
 
-/* Power modes: by name (case-insensitive, "MODE_" prefix optional) or by
- * numeric id. NULL name = the default mode. Entries without modes fail. */
+/* Power modes: by name (case-insensitive, "MODE_" prefix optional; a
+ * "@super" suffix picks the Super conf's mode of that name, else the
+ * original conf's comes first) or by numeric id. NULL name = the default
+ * mode. Entries without modes fail. */
 rl_status rl_catalog_find_mode(const rl_catalog_entry *e, const char *name_or_id,
                                const rl_power_mode **out, rl_err *err);
 const rl_power_mode *rl_catalog_mode_by_id(const rl_catalog_entry *e, int id);

@@ -88,7 +88,9 @@ rl_status rl_cuda_query(int ordinal, rl_cuda_raw *raw, rl_err *err);
  *   <root>/proc/device-tree/model, compatible the board and module ids
  *   <root>/proc/meminfo                       MemTotal
  *   <root>/var/lib/nvpmodel/status            "pmode:0002" -> mode id 2
- *   <root>/etc/nvpmodel.conf                  "< POWER_MODEL ID=2 NAME=15W >"
+ *   <root>/etc/nvpmodel.conf                  "< POWER_MODEL ID=2 NAME=15W >"; a
+ *                                             conf naming MAXN_SUPER is a Super conf
+ *   <root>/sys/devices[/platform]/gpu.0/tpc_pg_mask   TPCs gated off (2 SMs each)
  *   GPU devfreq cur_freq / max_freq (Hz), the first that exists of
  *     <root>/sys/devices/platform/bus@0/17000000.gpu/devfreq/17000000.gpu/
  *     <root>/sys/devices/platform/17000000.ga10b/devfreq/17000000.ga10b/
@@ -102,6 +104,9 @@ typedef struct rl_jetson_raw {
     uint64_t mem_bytes;
     int pmode_id;          /* -1 when unknown */
     char pmode_name[32];   /* from nvpmodel.conf, "" when unknown */
+    bool conf_read;        /* nvpmodel.conf was read */
+    bool conf_super;       /* it is a JetPack 6.2 "Super" conf (it names a MAXN_SUPER mode) */
+    int tpc_pg_mask;       /* GPU TPC power-gating mask (a set bit = a TPC off); -1 unknown */
     double gpu_cur_mhz, gpu_max_mhz; /* 0 when unknown */
     char gpu_freq_dir[256];
 } rl_jetson_raw;
@@ -117,6 +122,7 @@ typedef struct rl_device_profile {
     bool matched;   /* a catalog entry matched */
     rl_catalog_entry entry; /* valid when matched */
     char power_mode[32];    /* Jetson: the mode in force */
+    char clock_source[160]; /* Jetson: where sm_clock_mhz (and so the peaks) came from */
 
     /* what was read (0 when unknown) */
     int sms;
@@ -161,7 +167,11 @@ rl_status rl_profile_from_cuda(const rl_catalog *cat, const rl_cuda_raw *raw,
                                rl_device_profile *out, rl_err *err);
 
 /* Pure: Jetson files (+ catalog) -> profile with the peaks of the mode in
- * force, warning when the GPU clock is below the mode's cap. */
+ * force, matched by its nvpmodel name and conf (the Super conf renumbers
+ * modes, so the id alone decides only when no name is known). When the name
+ * is unknown, or the devfreq max_freq or the TPC mask disagrees with the
+ * mode, the profile warns and derives the peaks from what was read
+ * (clock_source says which). Warns when the current clock is below the cap. */
 rl_status rl_profile_from_jetson(const rl_catalog *cat, const rl_jetson_raw *raw,
                                  rl_device_profile *out, rl_err *err);
 

@@ -39,7 +39,8 @@ static void print_profile(const rl_device_profile *p)
                p->cpu_peak.fp32_flop_per_cycle, p->cpu_peak.assumptions);
     } else {
         if (p->sms)
-            printf("  SMs          %d @ %.0f MHz\n", p->sms, p->sm_clock_mhz);
+            printf("  SMs          %d @ %.0f MHz%s%s%s\n", p->sms, p->sm_clock_mhz,
+                   p->clock_source[0] ? " (" : "", p->clock_source, p->clock_source[0] ? ")" : "");
         if (p->compute_capability[0])
             printf("  compute cap  %s\n", p->compute_capability);
         if (p->bus_width_bits)
