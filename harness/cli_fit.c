@@ -18,12 +18,14 @@
 static const char usage[] =
     "usage: rooflab fit --model NAME|PATH --device ID|auto|cpu [--power-mode M] --batch B --seq S\n"
     "                   [--dtype fp16|bf16|fp8|int8|int4] [--kv-dtype fp16|bf16|fp8|int8|int4]\n"
-    "                   [--attention flash|eager] [--root PATH] [--json]\n"
+    "                   [--attention flash|eager] [--assume-llama] [--root PATH] [--json]\n"
     "\n"
     "Whether weights + KV-cache + activations + reserve fit the device's memory, and\n"
     "the largest batch at this sequence length and the longest sequence at this batch.\n"
-    "  --model       a shipped config (llama-3-8b, llama-3-70b, llama-2-7b, mistral-7b,\n"
-    "                tinyllama-1.1b, llama-3.2-1b) or a path to a Hugging Face config.json\n"
+    "  --model       a shipped config (model/configs: llama-3-8b, mistral-7b, mixtral-8x7b,\n"
+    "                qwen2-1.5b, gemma-2-2b, phi-2, pythia-1b, ...) or a path to a Hugging\n"
+    "                Face config.json; its model_type must be in the architecture table\n"
+    "                (docs/model.md), or the run is refused\n"
     "  --device      a catalog id (rooflab devices lists them), auto (the device here)\n"
     "                or cpu (this host's memory)\n"
     "  --power-mode  Jetson only; accepted for symmetry with predict (memory does not\n"
@@ -32,14 +34,15 @@ static const char usage[] =
     "                int4 counts one fp16 scale per 128 weights (4.125 bits)\n"
     "  --kv-dtype    KV-cache (default: fp16, or bf16 for bf16 weights)\n"
     "  --attention   flash (default: scores never materialised) or eager (adds the\n"
-    "                batch x heads x seq^2 scores and probabilities)\n"
+    "                batch x heads x seq^2 scores, their fp32 softmax and its cast back)\n"
+    "  --assume-llama  count an unknown model_type as a Llama layout (said in the output)\n"
     "  --root        with --device auto: read Jetson files under PATH (tests)\n"
     "Units: GB = 1e9 bytes. Exit status: 0 fits, 1 does not fit, 2 bad input.\n";
 
 typedef struct fit_options {
     const char *model, *device, *mode, *dtype, *kv_dtype, *attention, *root;
     int64_t batch, seq;
-    bool json;
+    bool json, assume_llama;
 } fit_options;
 
 static rl_status parse(int argc, char **argv, fit_options *o, bool *help, rl_err *err)
@@ -50,6 +53,7 @@ static rl_status parse(int argc, char **argv, fit_options *o, bool *help, rl_err
         {"seq", required_argument, NULL, 's'},       {"dtype", required_argument, NULL, 't'},
         {"kv-dtype", required_argument, NULL, 'k'},  {"attention", required_argument, NULL, 'a'},
         {"root", required_argument, NULL, 'R'},      {"json", no_argument, NULL, 'j'},
+        {"assume-llama", no_argument, NULL, 'L'},
         {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0},
     };
     *o = (fit_options){.attention = "flash", .root = "/"};
@@ -67,6 +71,7 @@ static rl_status parse(int argc, char **argv, fit_options *o, bool *help, rl_err
         case 'a': o->attention = optarg; break;
         case 'R': o->root = optarg; break;
         case 'j': o->json = true; break;
+        case 'L': o->assume_llama = true; break;
         case 'b': RL_TRY(rl_cli_parse_i64(optarg, "--batch", 1, INT64_MAX, &o->batch, err)); break;
         case 's': RL_TRY(rl_cli_parse_i64(optarg, "--seq", 1, INT64_MAX, &o->seq, err)); break;
         case 'h': *help = true; return RL_OK;
@@ -215,11 +220,18 @@ static void print_text(const fit_options *o, const rl_llm_config *c, const targe
            (long long)c->heads, (long long)c->kv_heads, (long long)c->head_dim,
            (long long)c->intermediate, (long long)c->vocab,
            c->tied_embeddings ? ", tied embeddings" : "");
+    char layout[512];
+    rl_llm_layout_describe(c, layout, sizeof layout);
+    printf("  layout         %s\n", layout);
+    if (c->layout.experts)
+        printf("  active params  %18s   per token (FLOPs); memory holds all of them\n",
+               grouped(p->active_params, g1, sizeof g1));
     printf("  weights           %12.3f GB   params x %g bits / 8\n", p->weights_bytes / 1e9,
            rl_llm_dtype_bits_per_128(w) / 128.0);
     printf("  KV per token   %18s B   2 x L x KV x d x %g B\n",
            grouped(p->kv_bytes_per_token, g2, sizeof g2), rl_llm_dtype_bits_per_128(kv) / 1024.0);
-    printf("  KV-cache          %12.3f GB   per token x batch x seq\n", p->kv_cache_bytes / 1e9);
+    printf("  KV-cache          %12.3f GB   per token x batch x seq%s\n", p->kv_cache_bytes / 1e9,
+           c->layout.sliding_layers ? ", sliding layers at most the window" : "");
     printf("  activations       %12.3f GB   peak of one layer's prefill of %lld tokens%s\n",
            p->activation_bytes / 1e9, (long long)(o->batch * o->seq),
            strcmp(o->attention, "eager") == 0 ? " + attention scores" : "");
@@ -246,11 +258,16 @@ static void print_text(const fit_options *o, const rl_llm_config *c, const targe
     printf("\n");
 }
 
-static int print_json(const fit_options *o, const target *t, const rl_llm_plan *p,
-                      rl_llm_dtype w, rl_llm_dtype kv)
+static int print_json(const fit_options *o, const rl_llm_config *c, const target *t,
+                      const rl_llm_plan *p, rl_llm_dtype w, rl_llm_dtype kv)
 {
     cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "model", o->model);
+    cJSON_AddStringToObject(j, "family", c->layout.family);
+    cJSON_AddBoolToObject(j, "assumed_llama", c->layout.assumed);
+    char layout[512];
+    rl_llm_layout_describe(c, layout, sizeof layout);
+    cJSON_AddStringToObject(j, "layout", layout);
     cJSON_AddStringToObject(j, "device", t->id);
     if (t->mode[0])
         cJSON_AddStringToObject(j, "power_mode", t->mode);
@@ -260,6 +277,9 @@ static int print_json(const fit_options *o, const target *t, const rl_llm_plan *
     cJSON_AddStringToObject(j, "kv_dtype", rl_llm_dtype_name(kv));
     cJSON_AddStringToObject(j, "attention", o->attention);
     cJSON_AddNumberToObject(j, "params", (double)p->params);
+    cJSON_AddNumberToObject(j, "active_params", (double)p->active_params);
+    cJSON_AddNumberToObject(j, "sliding_window", (double)c->layout.sliding_window);
+    cJSON_AddNumberToObject(j, "sliding_layers", (double)c->layout.sliding_layers);
     cJSON_AddNumberToObject(j, "weights_bytes", (double)p->weights_bytes);
     cJSON_AddNumberToObject(j, "kv_bytes_per_token", (double)p->kv_bytes_per_token);
     cJSON_AddNumberToObject(j, "kv_cache_bytes", (double)p->kv_cache_bytes);
@@ -295,7 +315,7 @@ int rl_cli_fit(int argc, char **argv)
     char path[1024];
     rl_llm_config cfg;
     if (rl_model_config_path(o.model, path, sizeof path, &err) != RL_OK ||
-        rl_hf_config_load(path, &cfg, &err) != RL_OK)
+        rl_hf_config_load_as(path, o.assume_llama, &cfg, &err) != RL_OK)
         return rl_cli_fail("fit", err.msg);
 
     /* 16-bit compute type of the model: bf16 for bfloat16 checkpoints. */
@@ -326,7 +346,7 @@ int rl_cli_fit(int argc, char **argv)
     if (rl_llm_plan_compute(&cfg, &req, &plan, &err) != RL_OK)
         return rl_cli_fail("fit", err.msg);
     if (o.json)
-        return print_json(&o, &t, &plan, w, kv);
+        return print_json(&o, &cfg, &t, &plan, w, kv);
     print_text(&o, &cfg, &t, &plan, w, kv);
     return plan.fits ? 0 : 1;
 }

@@ -18,6 +18,14 @@ rl_status rl_llm_suite_build(const rl_llm_request *req, rl_precision gemm_p, rl_
         return rl_fail(err, RL_ERR_INVALID, "--batch and --seq must be positive");
     if (req->batch > INT64_MAX / req->seq)
         return rl_fail(err, RL_ERR_INVALID, "batch x seq overflows");
+    /* The layer's GEMMs are those of a gated, dense MLP; other layouts
+     * would be measured with the wrong shapes. */
+    if (!c->layout.gated_mlp || c->layout.experts > 0)
+        return rl_fail(err, RL_ERR_INVALID,
+                       "the llm suite measures a Llama-style layer (gated MLP, no experts); "
+                       "%s has %s",
+                       c->layout.family,
+                       c->layout.experts > 0 ? "a mixture of experts" : "a plain (ungated) MLP");
     const int64_t tokens = req->batch * req->seq;
     const int64_t qkv = (c->heads + 2 * c->kv_heads) * c->head_dim;
     if (c->heads > INT64_MAX / req->batch || c->heads * req->batch > INT64_MAX / req->seq)

@@ -2,8 +2,10 @@
  * Keys: hidden_size, num_hidden_layers, num_attention_heads,
  * num_key_value_heads (default: num_attention_heads), head_dim (default
  * hidden_size / num_attention_heads, only when absent or null),
- * intermediate_size, vocab_size, tie_word_embeddings (default false),
- * torch_dtype (or the newer "dtype"), max_position_embeddings (optional). */
+ * intermediate_size, vocab_size, torch_dtype (or the newer "dtype"),
+ * max_position_embeddings (optional); then model_type and the keys that
+ * shape the layout through the architecture table (arch_table.c). */
+#include "model/rl_arch.h"
 #include "model/rl_llm.h"
 
 #include <errno.h>
@@ -37,8 +39,8 @@ static rl_status get_dim(const cJSON *root, const char *key, const char *origin,
     return RL_OK;
 }
 
-rl_status rl_hf_config_parse(const char *text, size_t len, const char *origin,
-                             rl_llm_config *cfg, rl_err *err)
+rl_status rl_hf_config_parse_as(const char *text, size_t len, const char *origin,
+                                bool assume_llama, rl_llm_config *cfg, rl_err *err)
 {
     memset(cfg, 0, sizeof *cfg);
     snprintf(cfg->origin, sizeof cfg->origin, "%s", origin ? origin : "config.json");
@@ -86,13 +88,6 @@ rl_status rl_hf_config_parse(const char *text, size_t len, const char *origin,
         }
         cfg->head_dim = cfg->hidden / cfg->heads;
     }
-    const cJSON *tie = cJSON_GetObjectItemCaseSensitive(root, "tie_word_embeddings");
-    if (tie && !cJSON_IsNull(tie) && !cJSON_IsBool(tie)) {
-        st = rl_fail(err, RL_ERR_INVALID, "%s: \"tie_word_embeddings\" must be true or false",
-                     origin);
-        goto done;
-    }
-    cfg->tied_embeddings = cJSON_IsTrue(tie);
     const cJSON *dt = cJSON_GetObjectItemCaseSensitive(root, "torch_dtype");
     if (!cJSON_IsString(dt))
         dt = cJSON_GetObjectItemCaseSensitive(root, "dtype");
@@ -101,12 +96,25 @@ rl_status rl_hf_config_parse(const char *text, size_t len, const char *origin,
     const cJSON *mt = cJSON_GetObjectItemCaseSensitive(root, "model_type");
     if (cJSON_IsString(mt))
         snprintf(cfg->model_type, sizeof cfg->model_type, "%s", mt->valuestring);
+    st = rl_arch_resolve(root, assume_llama, cfg, err);
 done:
     cJSON_Delete(root);
     return st;
 }
 
+rl_status rl_hf_config_parse(const char *text, size_t len, const char *origin,
+                             rl_llm_config *cfg, rl_err *err)
+{
+    return rl_hf_config_parse_as(text, len, origin, false, cfg, err);
+}
+
 rl_status rl_hf_config_load(const char *path, rl_llm_config *cfg, rl_err *err)
+{
+    return rl_hf_config_load_as(path, false, cfg, err);
+}
+
+rl_status rl_hf_config_load_as(const char *path, bool assume_llama, rl_llm_config *cfg,
+                               rl_err *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -127,7 +135,7 @@ rl_status rl_hf_config_load(const char *path, rl_llm_config *cfg, rl_err *err)
     else if (n > MAX)
         st = rl_fail(err, RL_ERR_INVALID, "%s: larger than 4 MiB, not a config.json", path);
     else
-        st = rl_hf_config_parse(buf, n, path, cfg, err);
+        st = rl_hf_config_parse_as(buf, n, path, assume_llama, cfg, err);
     free(buf);
     return st;
 }

@@ -95,7 +95,7 @@ static void expect_error(const char *text, const char *needle)
     assert_null(strchr(err.msg, '\n'));
 }
 
-#define GOOD_TAIL "\"intermediate_size\": 64, \"vocab_size\": 100"
+#define GOOD_TAIL "\"intermediate_size\": 64, \"vocab_size\": 100, \"model_type\": \"llama\""
 
 static void malformed_configs(void **state)
 {
@@ -136,6 +136,221 @@ static void malformed_configs(void **state)
                      RL_ERR_INVALID);
     assert_non_null(strstr(err.msg, "truncated.json"));
     assert_int_equal(rl_hf_config_load(ROOFLAB_TEST_DATA "/hf/absent.json", &c, &err), RL_ERR_IO);
+}
+
+
+/* Total and active parameters of a shipped config. */
+static void counts_of(const char *name, uint64_t *total, uint64_t *active)
+{
+    rl_llm_config c;
+    rl_err err;
+    load(name, &c);
+    if (rl_llm_param_counts(&c, total, active, &err) != RL_OK)
+        fail_msg("%s: %s", name, err.msg);
+}
+
+/* Every family of the architecture table against its count from the
+ * transformers implementation; where a published total exists it is the
+ * expected value (the comment says which). */
+static void family_counts(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *config, *family;
+        uint64_t total, active;
+    } want[] = {
+        /* published: 46,702,792,704 (Mixtral-8x7B); active: 2 of 8 experts */
+        {"mixtral-8x7b", "mixtral", 46702792704ull, 12879925248ull},
+        /* published: 2,779,683,840 (Phi-2) */
+        {"phi-2", "phi", 2779683840ull, 2779683840ull},
+        /* published: 1,011,781,632 (Pythia-1B) */
+        {"pythia-1b", "gpt_neox", 1011781632ull, 1011781632ull},
+        /* published: 1,543,714,304 (Qwen2-1.5B) */
+        {"qwen2-1.5b", "qwen2", 1543714304ull, 1543714304ull},
+        /* published: 2,614,341,888 (Gemma-2-2B) */
+        {"gemma-2-2b", "gemma2", 2614341888ull, 2614341888ull},
+        /* model card: 14.3B total, 2.7B activated */
+        {"qwen1.5-moe-a2.7b", "qwen2_moe", 14315784192ull, 2689173504ull},
+        /* model card: 0.6B total, 0.44B non-embedding (tied) */
+        {"qwen3-0.6b", "qwen3", 596049920ull, 596049920ull},
+        /* model card: 30.5B total, 3.3B activated */
+        {"qwen3-30b-a3b", "qwen3_moe", 30532122624ull, 3353032704ull},
+        /* Gemma report: 1,981,884,416 non-embedding + 256000 x 2048 tied */
+        {"gemma-2b", "gemma", 2506172416ull, 2506172416ull},
+        /* Gemma 3 report: 1B = 302M embedding + 698M non-embedding */
+        {"gemma-3-1b", "gemma3_text", 999885952ull, 999885952ull},
+        /* model card: 3.8B */
+        {"phi-3-mini-4k", "phi3", 3821079552ull, 3821079552ull},
+        /* model card: 3B (3.03B; tied by PretrainedConfig's default) */
+        {"starcoder2-3b", "starcoder2", 3030371328ull, 3030371328ull},
+        /* OLMo-1B: 1.18B, no norm parameters */
+        {"olmo-1b", "olmo", 1176764416ull, 1176764416ull},
+        {"mistral-7b", "mistral", 7241732096ull, 7241732096ull},
+        {"llama-3-8b", "llama", 8030261248ull, 8030261248ull},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        uint64_t total = 0, active = 0;
+        rl_llm_config c;
+        load(want[i].config, &c);
+        assert_string_equal(c.layout.family, want[i].family);
+        assert_false(c.layout.assumed);
+        counts_of(want[i].config, &total, &active);
+        if (total != want[i].total || active != want[i].active)
+            fail_msg("%s: %llu total, %llu active; expected %llu, %llu", want[i].config,
+                     (unsigned long long)total, (unsigned long long)active,
+                     (unsigned long long)want[i].total, (unsigned long long)want[i].active);
+    }
+    /* Mixtral is never counted as its dense 7.24 B skeleton */
+    uint64_t total;
+    counts_of("mixtral-8x7b", &total, NULL);
+    assert_true(total > 46000000000ull);
+}
+
+/* Parse text; expect RL_OK and return the counts. */
+static rl_llm_config parse_ok(const char *text, bool assume)
+{
+    rl_llm_config c;
+    rl_err err;
+    if (rl_hf_config_parse_as(text, strlen(text), "cfg.json", assume, &c, &err) != RL_OK)
+        fail_msg("refused: %s (%s)", err.msg, text);
+    return c;
+}
+
+#define DIMS "\"hidden_size\": 64, \"num_hidden_layers\": 2, \"num_attention_heads\": 4, " \
+             "\"num_key_value_heads\": 2, \"intermediate_size\": 128, \"vocab_size\": 100, "
+
+static uint64_t count_text(const char *text)
+{
+    rl_llm_config c = parse_ok(text, false);
+    uint64_t n;
+    rl_err err;
+    assert_int_equal(rl_llm_param_count(&c, &n, &err), RL_OK);
+    return n;
+}
+
+static void explicit_keys_override(void **state)
+{
+    (void)state;
+    /* h 64, d 16, H 4, KV 2, I 128, V 100, L 2 */
+    const uint64_t attn = 64 * 16 * (4 + 4) + 4 * 16 * 64, mlp = 3 * 64 * 128, norms = 2 * 64;
+    const uint64_t llama = 2 * (attn + mlp + norms) + 2 * 100 * 64 + 64;
+    assert_int_equal(count_text("{" DIMS "\"model_type\": \"llama\"}"), llama);
+    /* attention_bias: q, k, v (H + 2 KV) d and o (h) per layer */
+    assert_int_equal(count_text("{" DIMS "\"model_type\": \"llama\", \"attention_bias\": true}"),
+                     llama + 2 * ((4 + 4) * 16 + 64));
+    /* mlp_bias: gate and up (2 I), down (h) */
+    assert_int_equal(count_text("{" DIMS "\"model_type\": \"llama\", \"mlp_bias\": true}"),
+                     llama + 2 * (2 * 128 + 64));
+    /* tie_word_embeddings: Gemma's default is tied, an explicit false is not */
+    const uint64_t gemma = 2 * (attn + mlp + norms) + 100 * 64 + 64;
+    assert_int_equal(count_text("{" DIMS "\"model_type\": \"gemma\"}"), gemma);
+    assert_int_equal(
+        count_text("{" DIMS "\"model_type\": \"gemma\", \"tie_word_embeddings\": false}"),
+        gemma + 100 * 64);
+    /* head_dim: explicit 32 instead of 64 / 4 */
+    assert_int_equal(count_text("{" DIMS "\"model_type\": \"llama\", \"head_dim\": 32}"),
+                     llama + 2 * (64 * 16 * 8 + 4 * 16 * 64));
+    /* Qwen2 has q/k/v biases and no o bias; Qwen3 adds per-head q/k norms */
+    assert_int_equal(count_text("{" DIMS "\"model_type\": \"qwen2\"}"),
+                     llama + 2 * (4 + 4) * 16);
+    assert_int_equal(count_text("{" DIMS "\"model_type\": \"qwen3\"}"), llama + 2 * 2 * 16);
+    /* Gemma 2: four norms a layer */
+    assert_int_equal(count_text("{" DIMS "\"model_type\": \"gemma2\"}"), gemma + 2 * 2 * 64);
+    /* Phi's qk_layernorm: two LayerNorms (weight and bias) of head_dim */
+    const char *phi = "{" DIMS "\"model_type\": \"phi\"}";
+    const char *phi_qk = "{" DIMS "\"model_type\": \"phi\", \"qk_layernorm\": true}";
+    assert_int_equal(count_text(phi_qk) - count_text(phi), 2 * 2 * 2 * 16);
+    /* StarCoder2's use_bias switches every block bias */
+    const char *sc = "{" DIMS "\"model_type\": \"starcoder2\"}";
+    const char *sc_nb = "{" DIMS "\"model_type\": \"starcoder2\", \"use_bias\": false}";
+    assert_int_equal(count_text(sc) - count_text(sc_nb),
+                     2 * ((4 + 4) * 16 + 64 + 128 + 64));
+}
+
+/* Parse text; expect a refusal naming `key`, on one line. */
+static void expect_refused(const char *text, const char *key)
+{
+    rl_llm_config c;
+    rl_err err = {{0}};
+    if (rl_hf_config_parse(text, strlen(text), "cfg.json", &c, &err) == RL_OK)
+        fail_msg("accepted: %s", text);
+    if (!strstr(err.msg, key))
+        fail_msg("message '%s' lacks '%s'", err.msg, key);
+    assert_null(strchr(err.msg, '\n'));
+}
+
+static void unknown_layouts_refused(void **state)
+{
+    (void)state;
+    expect_refused("{" DIMS "\"model_type\": \"falcon\"}", "model_type 'falcon'");
+    expect_refused("{" DIMS "\"model_type\": \"deepseek_v3\"}", "--assume-llama");
+    expect_refused("{" DIMS "\"architectures\": [\"LlamaForCausalLM\"]}", "no \"model_type\"");
+    expect_refused("{" DIMS "\"model_type\": 7}", "model_type");
+    /* a Mixtral shape labelled llama is not counted as a dense model */
+    expect_refused("{" DIMS "\"model_type\": \"llama\", \"num_local_experts\": 8}",
+                   "\"num_local_experts\"");
+    expect_refused("{" DIMS "\"model_type\": \"qwen3\", \"num_experts\": 8}", "\"num_experts\"");
+    /* keys the family's implementation ignores, with a value that is not its own */
+    expect_refused("{" DIMS "\"model_type\": \"mistral\", \"attention_bias\": true}",
+                   "\"attention_bias\"");
+    expect_refused("{" DIMS "\"model_type\": \"qwen2\", \"attention_bias\": false}",
+                   "\"attention_bias\"");
+    expect_refused("{" DIMS "\"model_type\": \"llama\", \"qk_layernorm\": true}",
+                   "\"qk_layernorm\"");
+    expect_refused("{" DIMS "\"model_type\": \"llama\", \"sliding_window\": 4096}",
+                   "\"sliding_window\"");
+    expect_refused("{" DIMS "\"model_type\": \"deepseek_v2\", \"q_lora_rank\": 8}",
+                   "deepseek_v2");
+    expect_refused("{" DIMS "\"model_type\": \"gpt_neox\"}", "\"num_key_value_heads\"");
+    expect_refused("{" DIMS "\"model_type\": \"mixtral\"}", "\"num_local_experts\"");
+    expect_refused("{" DIMS "\"model_type\": \"mixtral\", \"num_local_experts\": 2, "
+                   "\"num_experts_per_tok\": 3}", "\"num_experts_per_tok\"");
+    expect_refused("{" DIMS "\"model_type\": \"gemma2\", \"layer_types\": [\"full_attention\"]}",
+                   "\"layer_types\"");
+    /* ... while a value equal to the family's own is accepted */
+    parse_ok("{" DIMS "\"model_type\": \"mistral\", \"attention_bias\": false}", false);
+    parse_ok("{" DIMS "\"model_type\": \"llama\", \"num_local_experts\": null}", false);
+
+    /* --assume-llama counts the Llama layout and says what it ignored */
+    rl_llm_config c = parse_ok("{" DIMS "\"model_type\": \"falcon\", \"num_experts\": 4}", true);
+    assert_true(c.layout.assumed);
+    assert_string_equal(c.layout.family, "llama");
+    assert_non_null(strstr(c.layout.note, "num_experts"));
+}
+
+static void sliding_window_kv(void **state)
+{
+    (void)state;
+    rl_llm_config c;
+    rl_llm_plan p;
+    rl_err err;
+    rl_llm_plan_request r = {.batch = 2, .seq = 8192, .weights = RL_LLM_BF16,
+                             .kv = RL_LLM_BF16, .flash_attention = true,
+                             .capacity_bytes = 80000000000ull};
+    /* Gemma 2: layers 0, 2, ... use a 4096 window; 13 of 26 */
+    load("gemma-2-2b", &c);
+    assert_int_equal(c.layout.sliding_window, 4096);
+    assert_int_equal(c.layout.sliding_layers, 13);
+    assert_int_equal(rl_llm_total_bytes(&c, &r, &p, &err), RL_OK);
+    const uint64_t per_layer_token = 2 * 4 * 256 * 2;
+    assert_int_equal(p.kv_cache_bytes, per_layer_token * 2 * (13 * 8192 + 13 * 4096));
+    /* Gemma 3: 5 local layers to 1 global, 512-token window */
+    load("gemma-3-1b", &c);
+    assert_int_equal(c.layout.sliding_layers, 26 - 4);
+    assert_int_equal(rl_llm_total_bytes(&c, &r, &p, &err), RL_OK);
+    assert_int_equal(p.kv_cache_bytes, 2ull * 1 * 256 * 2 * 2 * (4 * 8192 + 22 * 512));
+    /* Mistral-7B-v0.1: every layer at most 4096 tokens */
+    load("mistral-7b", &c);
+    assert_int_equal(c.layout.sliding_layers, 32);
+    assert_int_equal(rl_llm_total_bytes(&c, &r, &p, &err), RL_OK);
+    assert_int_equal(p.kv_cache_bytes, 131072ull * 2 * 4096);
+    /* within the window nothing is capped */
+    r.seq = 1024;
+    assert_int_equal(rl_llm_total_bytes(&c, &r, &p, &err), RL_OK);
+    assert_int_equal(p.kv_cache_bytes, 131072ull * 2 * 1024);
+    /* Qwen2 ships sliding_window with use_sliding_window false: no cap */
+    load("qwen2-1.5b", &c);
+    assert_int_equal(c.layout.sliding_layers, 0);
 }
 
 /* The Orin NX 16GB's catalog memory and the reserve that fit uses. */
@@ -203,11 +418,14 @@ static void llama3_8b_on_orin_nx_16gb(void **state)
     assert_int_equal(rl_llm_total_bytes(&c, &edge, &q, &err), RL_OK);
     assert_false(q.fits);
 
-    /* eager attention adds 2 x b x H x s^2 x 2 B of scores */
     rl_llm_plan e;
     r.flash_attention = false;
     assert_int_equal(rl_llm_total_bytes(&c, &r, &e, &err), RL_OK);
-    assert_int_equal(e.activation_bytes - p.activation_bytes, 2ull * 8 * 32 * 2048 * 2048 * 2);
+    /* eager attention adds b x H x s^2 scores in bf16 (2 B), their fp32
+     * softmax (4 B) and its cast back (2 B), and K, V repeated from 8 to 32
+     * heads: 2 x T x H x d x 2 B */
+    assert_int_equal(e.activation_bytes - p.activation_bytes,
+                     8ull * 32 * 2048 * 2048 * (2 + 4 + 2) + 2ull * 16384 * 32 * 128 * 2);
 }
 
 static void overflow_is_an_error(void **state)
@@ -249,6 +467,10 @@ int main(void)
         cmocka_unit_test(kv_cache_per_token),
         cmocka_unit_test(config_fields),
         cmocka_unit_test(malformed_configs),
+        cmocka_unit_test(family_counts),
+        cmocka_unit_test(explicit_keys_override),
+        cmocka_unit_test(unknown_layouts_refused),
+        cmocka_unit_test(sliding_window_kv),
         cmocka_unit_test(llama3_8b_on_orin_nx_16gb),
         cmocka_unit_test(overflow_is_an_error),
         cmocka_unit_test(dtypes),

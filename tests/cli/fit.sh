@@ -131,4 +131,31 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["device"] == "cpu" and d["capacity_bytes"] > 0, d
 ' "$out/stdout"
+# Mixtral: every expert in memory (93.4 GB of bf16 weights), two per token in FLOPs.
+run 1 "$rooflab" fit --model mixtral-8x7b --device h100-sxm5 --batch 1 --seq 4096 --json
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["family"] == "mixtral" and d["assumed_llama"] is False, d
+assert d["params"] == 46702792704 and d["active_params"] == 12879925248, d
+assert d["weights_bytes"] == 2 * 46702792704 and d["fits"] is False, d
+' "$out/stdout"
+
+# An unknown model_type is refused; --assume-llama counts it as Llama and says so.
+printf '{"model_type": "falcon", "hidden_size": 64, "num_hidden_layers": 2,
+  "num_attention_heads": 4, "intermediate_size": 128, "vocab_size": 100}' >"$out/falcon.json"
+bad "model_type 'falcon' is not in the architecture table" "$rooflab" fit \
+    --model "$out/falcon.json" --device h100-sxm5 --batch 1 --seq 1
+run 0 "$rooflab" fit --model "$out/falcon.json" --device h100-sxm5 --batch 1 --seq 1 \
+    --assume-llama --json
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["assumed_llama"] is True and d["family"] == "llama", d
+assert "assume-llama" in d["layout"] and "falcon" in d["layout"], d
+' "$out/stdout"
+run 0 "$rooflab" fit --model "$out/falcon.json" --device h100-sxm5 --batch 1 --seq 1 \
+    --assume-llama
+grep -q "assumed: --assume-llama" "$out/stdout" || { cat "$out/stdout"; exit 1; }
+
 echo "fit: ok"

@@ -37,4 +37,10 @@ if "$rooflab" run --suite llm --model tinyllama-1.1b --out "$out/x" 2>"$out/err"
 grep -q "needs --model, --batch and --seq" "$out/err"
 if "$rooflab" run --model no-such-model --batch 1 --seq 1 --out "$out/x" 2>"$out/err"; then exit 1; fi
 [ "$(wc -l <"$out/err")" -eq 1 ]
+# a layout the layer's shapes do not describe is refused, not measured
+if "$rooflab" run --device cpu --model phi-2 --batch 1 --seq 8 --out "$out/x" 2>"$out/err"; then
+    exit 1
+fi
+[ "$(wc -l <"$out/err")" -eq 1 ] && grep -q "Llama-style layer" "$out/err" ||
+    { echo "FAIL: phi-2 not refused:"; cat "$out/err"; exit 1; }
 echo "ok: llm suite"
