@@ -22,6 +22,9 @@ static const char usage[] =
     "\n"
     "Whether weights + KV-cache + activations + reserve fit the device's memory, and\n"
     "the largest batch at this sequence length and the longest sequence at this batch.\n"
+    "When it does not fit: the part that breaks it (the weights alone, or the KV-cache\n"
+    "or activations), the widest weight/KV-cache precision that fits, and the limits\n"
+    "at each precision.\n"
     "  --model       a shipped config (model/configs: llama-3-8b, mistral-7b, mixtral-8x7b,\n"
     "                qwen2-1.5b, gemma-2-2b, phi-2, pythia-1b, ...) or a path to a Hugging\n"
     "                Face config.json; its model_type must be in the architecture table\n"
@@ -206,8 +209,61 @@ static const char *grouped(uint64_t v, char *buf, size_t len)
     return buf;
 }
 
+/* The part that breaks the plan, the widest precision that fits, and the
+ * limits at each precision. */
+static void print_would_fit(const fit_options *o, const rl_llm_plan *p,
+                            const rl_llm_alternative alt[RL_LLM_ALTERNATIVES], int first_fit)
+{
+    const rl_llm_breaker b = rl_llm_what_breaks(p);
+    if (b == RL_LLM_BREAK_WEIGHTS) {
+        const double left = p->capacity_bytes > p->reserve_bytes
+                                ? (double)(p->capacity_bytes - p->reserve_bytes)
+                                : 0.0;
+        printf("breaks it: the weights alone (%.3f GB) exceed the %.3f GB left after the "
+               "reserve\n",
+               p->weights_bytes / 1e9, left / 1e9);
+    } else {
+        const double left =
+            (double)(p->capacity_bytes - p->weights_bytes - p->reserve_bytes);
+        printf("breaks it: KV-cache %.3f GB + activations %.3f GB at batch %lld x seq %lld "
+               "exceed the %.3f GB left after weights and reserve (the %s is the larger "
+               "part)\n",
+               p->kv_cache_bytes / 1e9, p->activation_bytes / 1e9, (long long)o->batch,
+               (long long)o->seq, left / 1e9,
+               b == RL_LLM_BREAK_KV_CACHE ? "KV-cache" : "activations");
+    }
+    if (strcmp(o->attention, "eager") == 0 && p->activation_bytes > p->kv_cache_bytes)
+        printf("note: eager attention materialises batch x heads x seq^2 scores "
+               "(%.3f GB of activations here); --attention flash does not\n",
+               p->activation_bytes / 1e9);
+    if (first_fit >= 0)
+        printf("would fit: --dtype %s --kv-dtype %s (the widest precision that fits at batch "
+               "%lld, seq %lld: %.3f GB)\n",
+               rl_llm_dtype_name(alt[first_fit].weights), rl_llm_dtype_name(alt[first_fit].kv),
+               (long long)o->batch, (long long)o->seq, alt[first_fit].plan.total_bytes / 1e9);
+    else
+        printf("would fit: no precision down to int4 weights and KV-cache fits at batch %lld, "
+               "seq %lld\n",
+               (long long)o->batch, (long long)o->seq);
+    printf("by precision (largest batch at seq %lld, longest seq at batch %lld):\n",
+           (long long)o->seq, (long long)o->batch);
+    printf("  weights  KV-cache      total GB  fits  largest batch   longest seq\n");
+    for (int i = 0; i < RL_LLM_ALTERNATIVES; i++) {
+        const rl_llm_alternative *a = &alt[i];
+        if (!a->valid) {
+            printf("  %-8s %-8s  overflows 64-bit byte counts\n", rl_llm_dtype_name(a->weights),
+                   rl_llm_dtype_name(a->kv));
+            continue;
+        }
+        printf("  %-8s %-8s  %12.3f  %-4s  %13lld  %12lld\n", rl_llm_dtype_name(a->weights),
+               rl_llm_dtype_name(a->kv), a->plan.total_bytes / 1e9, a->plan.fits ? "yes" : "no",
+               (long long)a->plan.max_batch_at_seq, (long long)a->plan.max_seq_at_batch);
+    }
+}
+
 static void print_text(const fit_options *o, const rl_llm_config *c, const target *t,
-                       const rl_llm_plan *p, rl_llm_dtype w, rl_llm_dtype kv)
+                       const rl_llm_plan *p, rl_llm_dtype w, rl_llm_dtype kv,
+                       const rl_llm_alternative alt[RL_LLM_ALTERNATIVES], int first_fit)
 {
     printf("Fit: %s on %s (%s)%s%s, batch %lld, seq %lld\n", o->model, t->id, t->name,
            t->mode[0] ? ", power mode " : "", t->mode, (long long)o->batch, (long long)o->seq);
@@ -246,6 +302,8 @@ static void print_text(const fit_options *o, const rl_llm_config *c, const targe
     else
         printf("verdict: DOES NOT FIT (%.3f GB short)\n",
                (double)(p->total_bytes - p->capacity_bytes) / 1e9);
+    if (!p->fits)
+        print_would_fit(o, p, alt, first_fit);
     printf("largest batch at seq %lld: %lld\n", (long long)o->seq, (long long)p->max_batch_at_seq);
     printf("longest seq at batch %lld: %lld", (long long)o->batch, (long long)p->max_seq_at_batch);
     /* Memory is the only limit fit computes; the model's own is named when
@@ -259,7 +317,8 @@ static void print_text(const fit_options *o, const rl_llm_config *c, const targe
 }
 
 static int print_json(const fit_options *o, const rl_llm_config *c, const target *t,
-                      const rl_llm_plan *p, rl_llm_dtype w, rl_llm_dtype kv)
+                      const rl_llm_plan *p, rl_llm_dtype w, rl_llm_dtype kv,
+                      const rl_llm_alternative alt[RL_LLM_ALTERNATIVES], int first_fit)
 {
     cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "model", o->model);
@@ -290,6 +349,30 @@ static int print_json(const fit_options *o, const rl_llm_config *c, const target
     cJSON_AddBoolToObject(j, "fits", p->fits);
     cJSON_AddNumberToObject(j, "max_batch_at_seq", (double)p->max_batch_at_seq);
     cJSON_AddNumberToObject(j, "max_seq_at_batch", (double)p->max_seq_at_batch);
+    cJSON_AddStringToObject(j, "breaks", rl_llm_breaker_name(rl_llm_what_breaks(p)));
+    if (first_fit >= 0) {
+        cJSON *sug = cJSON_AddObjectToObject(j, "would_fit");
+        cJSON_AddStringToObject(sug, "dtype", rl_llm_dtype_name(alt[first_fit].weights));
+        cJSON_AddStringToObject(sug, "kv_dtype", rl_llm_dtype_name(alt[first_fit].kv));
+        cJSON_AddNumberToObject(sug, "total_bytes", (double)alt[first_fit].plan.total_bytes);
+    } else {
+        cJSON_AddNullToObject(j, "would_fit");
+    }
+    cJSON *rows = cJSON_AddArrayToObject(j, "by_precision");
+    for (int i = 0; i < RL_LLM_ALTERNATIVES; i++) {
+        cJSON *r = cJSON_CreateObject();
+        cJSON_AddItemToArray(rows, r);
+        cJSON_AddStringToObject(r, "dtype", rl_llm_dtype_name(alt[i].weights));
+        cJSON_AddStringToObject(r, "kv_dtype", rl_llm_dtype_name(alt[i].kv));
+        if (!alt[i].valid) {
+            cJSON_AddStringToObject(r, "error", "overflows 64-bit byte counts");
+            continue;
+        }
+        cJSON_AddNumberToObject(r, "total_bytes", (double)alt[i].plan.total_bytes);
+        cJSON_AddBoolToObject(r, "fits", alt[i].plan.fits);
+        cJSON_AddNumberToObject(r, "max_batch_at_seq", (double)alt[i].plan.max_batch_at_seq);
+        cJSON_AddNumberToObject(r, "max_seq_at_batch", (double)alt[i].plan.max_seq_at_batch);
+    }
     char *text = cJSON_Print(j);
     cJSON_Delete(j);
     if (!text)
@@ -345,8 +428,13 @@ int rl_cli_fit(int argc, char **argv)
     rl_llm_plan plan;
     if (rl_llm_plan_compute(&cfg, &req, &plan, &err) != RL_OK)
         return rl_cli_fail("fit", err.msg);
+    rl_llm_alternative alt[RL_LLM_ALTERNATIVES];
+    int first_fit;
+    /* the table's 16-bit rows in the type asked for, so its first row is this plan */
+    rl_llm_alternatives(&cfg, &req, (w == RL_LLM_FP16 || w == RL_LLM_BF16) ? w : native, alt,
+                        &first_fit);
     if (o.json)
-        return print_json(&o, &cfg, &t, &plan, w, kv);
-    print_text(&o, &cfg, &t, &plan, w, kv);
+        return print_json(&o, &cfg, &t, &plan, w, kv, alt, first_fit);
+    print_text(&o, &cfg, &t, &plan, w, kv, alt, first_fit);
     return plan.fits ? 0 : 1;
 }

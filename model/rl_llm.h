@@ -161,4 +161,35 @@ rl_status rl_llm_total_bytes(const rl_llm_config *c, const rl_llm_plan_request *
 rl_status rl_llm_plan_compute(const rl_llm_config *c, const rl_llm_plan_request *r,
                               rl_llm_plan *out, rl_err *err);
 
+/* ---- what would fit (llm_fit.c) ------------------------------------------ */
+
+/* The part that breaks a plan that does not fit. */
+typedef enum rl_llm_breaker {
+    RL_LLM_BREAK_NONE,        /* it fits */
+    RL_LLM_BREAK_WEIGHTS,     /* weights + reserve alone exceed the capacity */
+    RL_LLM_BREAK_KV_CACHE,    /* weights fit; the KV-cache is the larger of the rest */
+    RL_LLM_BREAK_ACTIVATIONS  /* weights fit; the activations are the larger of the rest */
+} rl_llm_breaker;
+
+rl_llm_breaker rl_llm_what_breaks(const rl_llm_plan *p);
+const char *rl_llm_breaker_name(rl_llm_breaker b); /* "weights", "kv_cache", ... */
+
+/* The same request at other storage precisions: weights and KV-cache each
+ * at the model's 16-bit type, 8 bits (int8 weights, fp8 KV-cache) and int4,
+ * widest first, weights before KV-cache. */
+#define RL_LLM_ALTERNATIVES 9
+
+typedef struct rl_llm_alternative {
+    rl_llm_dtype weights, kv;
+    bool valid;       /* false: the plan overflowed 64-bit byte counts */
+    rl_llm_plan plan; /* with its largest batch and longest sequence */
+} rl_llm_alternative;
+
+/* Fills alt[RL_LLM_ALTERNATIVES] from the request `r` (its batch, seq,
+ * attention, capacity, reserve) with 16-bit type `native`; *first_fit is
+ * the index of the first (widest) that fits at r's batch and seq, or -1. */
+void rl_llm_alternatives(const rl_llm_config *c, const rl_llm_plan_request *r,
+                         rl_llm_dtype native, rl_llm_alternative alt[RL_LLM_ALTERNATIVES],
+                         int *first_fit);
+
 #endif

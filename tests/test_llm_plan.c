@@ -428,6 +428,73 @@ static void llama3_8b_on_orin_nx_16gb(void **state)
                      8ull * 32 * 2048 * 2048 * (2 + 4 + 2) + 2ull * 16384 * 32 * 128 * 2);
 }
 
+
+static void what_would_fit(void **state)
+{
+    (void)state;
+    rl_llm_config c;
+    rl_llm_plan p;
+    rl_err err;
+    load("llama-3-8b", &c);
+    /* Orin NX 16GB, bf16: the weights alone (16.06 GB) break it */
+    rl_llm_plan_request r = orin_nx_16gb(8, 2048, RL_LLM_BF16);
+    r.kv = RL_LLM_BF16;
+    assert_int_equal(rl_llm_plan_compute(&c, &r, &p, &err), RL_OK);
+    assert_int_equal(rl_llm_what_breaks(&p), RL_LLM_BREAK_WEIGHTS);
+    rl_llm_alternative alt[RL_LLM_ALTERNATIVES];
+    int first;
+    rl_llm_alternatives(&c, &r, RL_LLM_BF16, alt, &first);
+    /* the widest that fits: int8 weights, the KV-cache left at bf16 */
+    assert_int_equal(first, 3);
+    assert_int_equal(alt[first].weights, RL_LLM_INT8);
+    assert_int_equal(alt[first].kv, RL_LLM_BF16);
+    for (int i = 0; i < RL_LLM_ALTERNATIVES; i++) {
+        assert_true(alt[i].valid);
+        assert_true(alt[i].plan.fits == (i >= first)); /* narrower always fits here */
+        /* each row's limits are exact: the largest batch fits, one more does not */
+        rl_llm_plan_request q = r;
+        q.weights = alt[i].weights;
+        q.kv = alt[i].kv;
+        rl_llm_plan e;
+        if (alt[i].plan.max_batch_at_seq > 0) {
+            q.batch = alt[i].plan.max_batch_at_seq;
+            assert_int_equal(rl_llm_total_bytes(&c, &q, &e, &err), RL_OK);
+            assert_true(e.fits);
+        }
+        q.batch = alt[i].plan.max_batch_at_seq + 1;
+        assert_int_equal(rl_llm_total_bytes(&c, &q, &e, &err), RL_OK);
+        assert_false(e.fits);
+    }
+
+    /* H100 80 GB at batch 64 x seq 8192: the weights fit, the KV-cache
+     * (68.7 GB in bf16) is what breaks it, and only int4/int4 fits */
+    r.capacity_bytes = 80000000000ull;
+    r.reserve_bytes = RL_LLM_RUNTIME_RESERVE_BYTES;
+    r.batch = 64;
+    r.seq = 8192;
+    assert_int_equal(rl_llm_plan_compute(&c, &r, &p, &err), RL_OK);
+    assert_int_equal(p.kv_cache_bytes, 131072ull * 64 * 8192);
+    assert_int_equal(rl_llm_what_breaks(&p), RL_LLM_BREAK_KV_CACHE);
+    rl_llm_alternatives(&c, &r, RL_LLM_BF16, alt, &first);
+    assert_int_equal(first, 8);
+    assert_int_equal(alt[first].kv, RL_LLM_INT4);
+
+    /* eager attention at batch 4 x seq 8192: the scores break it */
+    r.batch = 4;
+    r.flash_attention = false;
+    assert_int_equal(rl_llm_plan_compute(&c, &r, &p, &err), RL_OK);
+    assert_int_equal(rl_llm_what_breaks(&p), RL_LLM_BREAK_ACTIVATIONS);
+
+    /* nothing fits a 4 GB device at seq 32768 */
+    r.capacity_bytes = 4000000000ull;
+    r.batch = 1;
+    r.seq = 32768;
+    rl_llm_alternatives(&c, &r, RL_LLM_BF16, alt, &first);
+    assert_int_equal(first, -1);
+    rl_llm_plan fits = {.fits = true};
+    assert_int_equal(rl_llm_what_breaks(&fits), RL_LLM_BREAK_NONE);
+}
+
 static void overflow_is_an_error(void **state)
 {
     (void)state;
@@ -472,6 +539,7 @@ int main(void)
         cmocka_unit_test(unknown_layouts_refused),
         cmocka_unit_test(sliding_window_kv),
         cmocka_unit_test(llama3_8b_on_orin_nx_16gb),
+        cmocka_unit_test(what_would_fit),
         cmocka_unit_test(overflow_is_an_error),
         cmocka_unit_test(dtypes),
     };

@@ -39,6 +39,37 @@ for key in ("params", "weights_bytes", "kv_bytes_per_token", "kv_cache_bytes",
     assert key in d, key
 ' "$out/stdout"
 
+# ... names the weights as what breaks it, and suggests the widest precision that fits.
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["breaks"] == "weights", d["breaks"]
+assert d["would_fit"]["dtype"] == "int8" and d["would_fit"]["kv_dtype"] == "fp16", d["would_fit"]
+rows = d["by_precision"]
+assert len(rows) == 9 and rows[0]["dtype"] == "fp16" and rows[-1]["dtype"] == "int4", rows
+assert [r["fits"] for r in rows] == [False] * 3 + [True] * 6, rows
+assert all(r["max_batch_at_seq"] >= 8 for r in rows if r["fits"]), rows
+' "$out/stdout"
+run 1 "$rooflab" fit --model llama-3-8b --device orin-nx-16gb --batch 8 --seq 2048
+for word in "breaks it: the weights alone" "would fit: --dtype int8 --kv-dtype bf16" \
+    "by precision" "int4     int4"; do
+    grep -q -- "$word" "$out/stdout" || { echo "missing '$word'"; cat "$out/stdout"; exit 1; }
+done
+# The KV-cache breaks Llama-3-8B at batch 64 x seq 8192 on an H100.
+run 1 "$rooflab" fit --model llama-3-8b --device h100-sxm5 --batch 64 --seq 8192 --json
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["breaks"] == "kv_cache" and d["would_fit"]["kv_dtype"] == "int4", d
+' "$out/stdout"
+# Nothing fits: said so, no suggestion.
+run 1 "$rooflab" fit --model llama-3-70b --device orin-nano-8gb --batch 1 --seq 1024 --json
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["breaks"] == "weights" and d["would_fit"] is None, d
+' "$out/stdout"
+
 # ... while int4 weights fit.
 run 0 "$rooflab" fit --model llama-3-8b --device orin-nx-16gb --batch 8 --seq 2048 \
     --dtype int4 --json
@@ -46,6 +77,7 @@ python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["fits"] is True and d["total_bytes"] <= d["capacity_bytes"], d
+assert d["breaks"] == "none", d
 assert d["max_batch_at_seq"] >= 8 and d["max_seq_at_batch"] >= 2048, d
 ' "$out/stdout"
 
