@@ -2,6 +2,7 @@
  * fixtures): L4T release, device-tree model and module ids, total memory,
  * the nvpmodel power mode in force and the GPU's devfreq clocks. */
 #include "devices/rl_device.h"
+#include "devices/rl_sysfs.h"
 #include "model/rl_llm.h"
 
 #include <math.h>
@@ -10,50 +11,22 @@
 #include <string.h>
 #include <strings.h>
 
-static void join(const char *root, const char *rel, char *out, size_t len)
-{
-    if (!root || !*root || strcmp(root, "/") == 0)
-        snprintf(out, len, "%s", rel);
-    else
-        snprintf(out, len, "%s%s%s", root, root[strlen(root) - 1] == '/' ? "" : "/",
-                 rel[0] == '/' ? rel + 1 : rel);
-}
-
-/* Read up to len-1 bytes; NULs (device-tree string lists) become spaces and
- * trailing whitespace is cut. */
-static bool read_text(const char *root, const char *rel, char *buf, size_t len)
-{
-    char path[1024];
-    join(root, rel, path, sizeof path);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return false;
-    size_t n = fread(buf, 1, len - 1, f);
-    fclose(f);
-    for (size_t i = 0; i < n; i++)
-        if (buf[i] == 0)
-            buf[i] = ' ';
-    while (n > 0 && (buf[n - 1] == ' ' || buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-        n--;
-    buf[n] = 0;
-    return true;
-}
-
-static uint64_t read_memtotal(const char *root)
+/* MemTotal and MemAvailable of /proc/meminfo (kB there; bytes here, 0 when
+ * absent). */
+static void read_meminfo(const char *root, rl_jetson_raw *raw)
 {
     char path[1024], line[256];
-    join(root, "/proc/meminfo", path, sizeof path);
+    rl_sysfs_path(root, "/proc/meminfo", path, sizeof path);
     FILE *f = fopen(path, "r");
     if (!f)
-        return 0;
-    uint64_t bytes = 0;
-    while (fgets(line, sizeof line, f))
-        if (strncmp(line, "MemTotal:", 9) == 0) {
-            bytes = strtoull(line + 9, NULL, 10) * 1024ull; /* kB */
-            break;
-        }
+        return;
+    while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, "MemTotal:", 9) == 0)
+            raw->mem_bytes = strtoull(line + 9, NULL, 10) * 1024ull;
+        else if (strncmp(line, "MemAvailable:", 13) == 0)
+            raw->mem_available_bytes = strtoull(line + 13, NULL, 10) * 1024ull;
+    }
     fclose(f);
-    return bytes;
 }
 
 /* "< POWER_MODEL ID=2 NAME=15W >" lines of nvpmodel.conf: the name of id,
@@ -61,7 +34,7 @@ static uint64_t read_memtotal(const char *root)
 static void read_conf(const char *root, rl_jetson_raw *raw)
 {
     char path[1024], line[512];
-    join(root, "/etc/nvpmodel.conf", path, sizeof path);
+    rl_sysfs_path(root, "/etc/nvpmodel.conf", path, sizeof path);
     FILE *f = fopen(path, "r");
     if (!f)
         return;
@@ -86,15 +59,15 @@ rl_status rl_jetson_read(const char *root, rl_jetson_raw *raw, rl_err *err)
 {
     memset(raw, 0, sizeof *raw);
     raw->pmode_id = -1;
-    if (!read_text(root, "/etc/nv_tegra_release", raw->release, sizeof raw->release))
+    if (!rl_sysfs_read_text(root, "/etc/nv_tegra_release", raw->release, sizeof raw->release))
         return RL_OK; /* not a Jetson */
     raw->present = true;
-    read_text(root, "/proc/device-tree/model", raw->model, sizeof raw->model);
-    read_text(root, "/proc/device-tree/compatible", raw->compatible, sizeof raw->compatible);
-    raw->mem_bytes = read_memtotal(root);
+    rl_sysfs_read_text(root, "/proc/device-tree/model", raw->model, sizeof raw->model);
+    rl_sysfs_read_text(root, "/proc/device-tree/compatible", raw->compatible, sizeof raw->compatible);
+    read_meminfo(root, raw);
 
     char status[128];
-    if (read_text(root, "/var/lib/nvpmodel/status", status, sizeof status)) {
+    if (rl_sysfs_read_text(root, "/var/lib/nvpmodel/status", status, sizeof status)) {
         const char *p = strstr(status, "pmode:");
         if (p) {
             char *end;
@@ -110,7 +83,7 @@ rl_status rl_jetson_read(const char *root, rl_jetson_raw *raw, rl_err *err)
                                              "/sys/devices/platform/gpu.0/tpc_pg_mask"};
     for (size_t i = 0; i < sizeof mask_files / sizeof mask_files[0]; i++) {
         char text[32], *end;
-        if (!read_text(root, mask_files[i], text, sizeof text))
+        if (!rl_sysfs_read_text(root, mask_files[i], text, sizeof text))
             continue;
         const long mask = strtol(text, &end, 0);
         if (end != text && mask >= 0 && mask < 65536)
@@ -127,12 +100,15 @@ rl_status rl_jetson_read(const char *root, rl_jetson_raw *raw, rl_err *err)
     for (size_t i = 0; i < sizeof gpu_dirs / sizeof gpu_dirs[0]; i++) {
         char rel[256], text[64];
         snprintf(rel, sizeof rel, "%s/cur_freq", gpu_dirs[i]);
-        if (!read_text(root, rel, text, sizeof text))
+        if (!rl_sysfs_read_text(root, rel, text, sizeof text))
             continue;
         raw->gpu_cur_mhz = strtod(text, NULL) / 1e6;
         snprintf(rel, sizeof rel, "%s/max_freq", gpu_dirs[i]);
-        if (read_text(root, rel, text, sizeof text))
+        if (rl_sysfs_read_text(root, rel, text, sizeof text))
             raw->gpu_max_mhz = strtod(text, NULL) / 1e6;
+        snprintf(rel, sizeof rel, "%s/min_freq", gpu_dirs[i]);
+        if (rl_sysfs_read_text(root, rel, text, sizeof text))
+            raw->gpu_min_mhz = strtod(text, NULL) / 1e6;
         snprintf(raw->gpu_freq_dir, sizeof raw->gpu_freq_dir, "%s", gpu_dirs[i]);
         break;
     }

@@ -86,28 +86,30 @@ rl_status rl_cuda_query(int ordinal, rl_cuda_raw *raw, rl_err *err);
 /* Read from under root ("/" normally):
  *   <root>/etc/nv_tegra_release               present = a Jetson (L4T)
  *   <root>/proc/device-tree/model, compatible the board and module ids
- *   <root>/proc/meminfo                       MemTotal
+ *   <root>/proc/meminfo                       MemTotal, MemAvailable
  *   <root>/var/lib/nvpmodel/status            "pmode:0002" -> mode id 2
  *   <root>/etc/nvpmodel.conf                  "< POWER_MODEL ID=2 NAME=15W >"; a
  *                                             conf naming MAXN_SUPER is a Super conf
  *   <root>/sys/devices[/platform]/gpu.0/tpc_pg_mask   TPCs gated off (2 SMs each)
- *   GPU devfreq cur_freq / max_freq (Hz), the first that exists of
+ *   GPU devfreq cur_freq / max_freq / min_freq (Hz), the first that exists of
  *     <root>/sys/devices/platform/bus@0/17000000.gpu/devfreq/17000000.gpu/
  *     <root>/sys/devices/platform/17000000.ga10b/devfreq/17000000.ga10b/
  *     <root>/sys/devices/17000000.ga10b/devfreq/17000000.ga10b/
+ *     <root>/sys/devices/platform/17000000.gpu/devfreq_dev/
  */
 typedef struct rl_jetson_raw {
     bool present;
     char release[160];
     char model[160];
     char compatible[256]; /* NUL separators turned into spaces */
-    uint64_t mem_bytes;
+    uint64_t mem_bytes;           /* MemTotal */
+    uint64_t mem_available_bytes; /* MemAvailable; 0 when unknown */
     int pmode_id;          /* -1 when unknown */
     char pmode_name[32];   /* from nvpmodel.conf, "" when unknown */
     bool conf_read;        /* nvpmodel.conf was read */
     bool conf_super;       /* it is a JetPack 6.2 "Super" conf (it names a MAXN_SUPER mode) */
     int tpc_pg_mask;       /* GPU TPC power-gating mask (a set bit = a TPC off); -1 unknown */
-    double gpu_cur_mhz, gpu_max_mhz; /* 0 when unknown */
+    double gpu_cur_mhz, gpu_max_mhz, gpu_min_mhz; /* 0 when unknown */
     char gpu_freq_dir[256];
 } rl_jetson_raw;
 

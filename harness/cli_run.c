@@ -515,7 +515,7 @@ int rl_cli_run(int argc, char **argv)
             info->device_description, dir);
     /* Clocks and power before the first case and after each one, so even
      * an interrupted run says how the device stood when it stopped. */
-    be.device_state(be.state, &info->device_start);
+    rl_run_model_device_state(&model, &be, &info->device_start);
     info->device_end = info->device_start;
     info->device_state_read = true;
     bool any_failed = false;
@@ -529,7 +529,9 @@ int rl_cli_run(int argc, char **argv)
                                       &interrupted, &res);
         if (s == RL_ERR_INTERRUPTED)
             break;
-        be.device_state(be.state, &info->device_end);
+        const rl_device_state before = info->device_end;
+        rl_run_model_device_state(&model, &be, &info->device_end);
+        rl_case_energy_estimate(&res, &before, &info->device_end);
         rl_run_model_predict(&model, &results.ceilings, &res);
         if (res.outcome != RL_CASE_OK) {
             any_failed = true;

@@ -4,6 +4,7 @@
 #define RL_RUN_MODEL_H
 
 #include "devices/rl_device.h"
+#include "kernels/rl_backend.h"
 #include "report/rl_results.h"
 
 typedef struct rl_run_model {
@@ -28,5 +29,11 @@ void rl_run_model_datasheet(const rl_run_model *m, rl_roof_set *out);
  * (MUFU rate x FLOPs per transcendental), join ceilings->datasheet so the
  * picture draws what each case is judged against. */
 void rl_run_model_predict(const rl_run_model *m, rl_ceilings *ceilings, rl_case_result *res);
+
+/* The device's state now: what the backend reads (NVML on a GPU, cpufreq
+ * on a CPU), completed on a Jetson by what the board keeps in sysfs, where
+ * NVML is absent (devices/jetson_state.c). */
+void rl_run_model_device_state(const rl_run_model *m, const rl_backend *be,
+                               rl_device_state *out);
 
 #endif

@@ -143,3 +143,13 @@ void rl_run_model_predict(const rl_run_model *m, rl_ceilings *ceilings, rl_case_
         add_compute_roof(&ceilings->datasheet, name, "mufu", mufu, machine.mufu_source);
     }
 }
+
+void rl_run_model_device_state(const rl_run_model *m, const rl_backend *be,
+                               rl_device_state *out)
+{
+    rl_device_state_unknown(out);
+    be->device_state(be->state, out);
+    if (m->profile && m->profile->kind == RL_DEVICE_JETSON)
+        rl_jetson_state_read("/", out);
+}
+

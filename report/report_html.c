@@ -114,7 +114,7 @@ static void info_row(rl_sbuf *b, const char *key, const char *value)
 static void run_info(rl_sbuf *b, const rl_results *r)
 {
     const rl_run_info *in = &r->info;
-    char buf[512];
+    char buf[1024];
     rl_sbuf_put(b, "<table class=\"info\">\n");
     info_row(b, "Host", in->host);
     snprintf(buf, sizeof buf, "%s \u2014 %s", in->device, in->device_description);
@@ -305,6 +305,32 @@ static void cases_table(rl_sbuf *b, const rl_results *r)
     rl_sbuf_put(b, "</tbody></table>\n");
 }
 
+/* Energy per call where the device's power was readable (an estimate). */
+static void energy_table(rl_sbuf *b, const rl_results *r)
+{
+    bool any = false;
+    for (size_t i = 0; i < r->count && !any; i++)
+        any = r->cases[i].energy.present;
+    if (!any)
+        return;
+    rl_sbuf_put(b, "<h2>Energy per call (estimate)</h2>\n<p class=\"meta\">The mean of the "
+                   "power read just before and just after each case (a Jetson: the VDD_IN "
+                   "rail) times the median time per call. Power is not sampled during the "
+                   "case, so this is an estimate.</p>\n<table><tr><th>Case</th><th>Energy"
+                   "</th></tr>\n");
+    for (size_t i = 0; i < r->count; i++) {
+        char text[160];
+        if (!rl_energy_describe(&r->cases[i], text, sizeof text))
+            continue;
+        rl_sbuf_put(b, "<tr><td>");
+        rl_sbuf_put_xml(b, r->cases[i].name);
+        rl_sbuf_put(b, "</td><td>");
+        rl_sbuf_put_xml(b, text);
+        rl_sbuf_put(b, "</td></tr>\n");
+    }
+    rl_sbuf_put(b, "</table>\n");
+}
+
 char *rl_report_html_string(const rl_results *r)
 {
     char *svg = rl_roofline_svg_string(r);
@@ -333,6 +359,7 @@ char *rl_report_html_string(const rl_results *r)
     free(svg);
     ceilings_table(&b, r);
     cases_table(&b, r);
+    energy_table(&b, r);
     rl_sbuf_printf(&b, "<script>\n%s</script>\n</body>\n</html>\n", script);
     return rl_sbuf_take(&b);
 }

@@ -8,6 +8,7 @@
 
 #include "report/rl_results.h"
 #include "report/roof_json.h"
+#include "report/state_json.h"
 
 /* ---- writing ------------------------------------------------------------ */
 
@@ -82,6 +83,7 @@ static void add_case(cJSON *array, const rl_case_result *c)
         if (c->outcome == RL_CASE_OK)
             cJSON_AddNumberToObject(o, "mfu", c->predicted.measured_mfu);
     }
+    rl_energy_add_json(o, &c->energy);
     cJSON_AddItemToArray(array, o);
 }
 
@@ -146,6 +148,7 @@ static void add_device_state(cJSON *parent, const char *key, const rl_device_sta
         cJSON_AddNumberToObject(o, "power_limit_w", d->power_limit_w);
     if (d->temperature_c >= 0)
         cJSON_AddNumberToObject(o, "temperature_c", d->temperature_c);
+    rl_device_state_add_extra_json(o, d);
 }
 
 char *rl_results_to_json(const rl_results *r)
@@ -305,6 +308,7 @@ static rl_status read_case(const cJSON *o, size_t index, rl_case_result *c, rl_e
         c->predicted.roof_fraction = num(p, "measured_fraction_of_binding_roof", 0);
         c->predicted.measured_mfu = num(o, "mfu", 0);
     }
+    rl_energy_read_json(o, &c->energy);
     return RL_OK;
 }
 
@@ -339,6 +343,7 @@ static void read_device_state(const cJSON *o, rl_device_state *d)
     d->power_draw_w = num(o, "power_w", -1.0);
     d->power_limit_w = num(o, "power_limit_w", -1.0);
     d->temperature_c = num(o, "temperature_c", -1.0);
+    rl_device_state_read_extra_json(o, d);
 }
 
 rl_status rl_results_parse_json(const char *text, rl_results *r, rl_err *err)

@@ -49,6 +49,18 @@ typedef struct rl_prediction {
     double roof_fraction; /* measured FLOP/s / predicted (the binding roof's) FLOP/s */
 } rl_prediction;
 
+/* The energy of one call of a case, estimated where the device's power is
+ * readable (a Jetson's VDD_IN rail, NVML on a GPU): the mean of the power
+ * read just before and just after the case, times the median time per
+ * call. Power is not sampled during the case, so it is an estimate
+ * ("energy_estimate" in results.json). */
+typedef struct rl_energy_estimate {
+    bool present;
+    double power_before_w, power_after_w;
+    double joule_per_call;
+    double flop_per_joule, byte_per_joule; /* 0 where the op has no FLOPs/bytes */
+} rl_energy_estimate;
+
 typedef struct rl_case_result {
     char name[160]; /* "op/precision/shape" */
     rl_op op;
@@ -65,6 +77,7 @@ typedef struct rl_case_result {
     rl_case_outcome outcome;
     char message[256];
     rl_prediction predicted;
+    rl_energy_estimate energy;
 } rl_case_result;
 
 /* One roof of the roofline: a memory level's bandwidth or a compute unit's
@@ -130,6 +143,14 @@ void rl_results_free(rl_results *r);
 rl_status rl_results_append(rl_results *r, const rl_case_result *c, rl_err *err);
 
 const char *rl_case_outcome_name(rl_case_outcome o);
+
+/* c->energy from the device state read before and after the case; left
+ * absent when the case did not run or either power is unknown. */
+void rl_case_energy_estimate(rl_case_result *c, const rl_device_state *before,
+                             const rl_device_state *after);
+/* "0.52 mJ per call (power 11.70 -> 12.30 W), 38.1 GFLOP/J" (GB/J for ops
+ * without FLOPs); false (and "") when the case has no estimate. */
+bool rl_energy_describe(const rl_case_result *c, char *buf, size_t len);
 
 /* Serialise to a newly allocated JSON string (free with free()). */
 char *rl_results_to_json(const rl_results *r);

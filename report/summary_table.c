@@ -21,7 +21,7 @@ void rl_summary_print(const rl_results *r, FILE *out)
             r->info.device_description, r->info.suite, r->complete ? "complete" : "partial");
     fprintf(out, "Units: SI (GB/s = 1e9 B/s, GFLOP/s = 1e9 FLOP/s); time is the median of the "
                  "samples, spread p10..p90.\n");
-    char state[256];
+    char state[1024];
     if (r->info.device_state_read &&
         rl_device_state_describe(&r->info.device_start, &r->info.device_end, state,
                                  sizeof state))
@@ -64,5 +64,16 @@ void rl_summary_print(const rl_results *r, FILE *out)
                     k->intensity, "-", "-", "-", "-", "-", "-", rl_case_outcome_name(k->outcome),
                     k->message);
         }
+    }
+    bool energy_header = false;
+    for (size_t i = 0; i < r->count; i++) {
+        char energy[160];
+        if (!rl_energy_describe(&r->cases[i], energy, sizeof energy))
+            continue;
+        if (!energy_header)
+            fprintf(out, "Energy per call (estimate: mean of the power before and after the "
+                         "case x median time):\n");
+        energy_header = true;
+        fprintf(out, "  %-52s %s\n", r->cases[i].name, energy);
     }
 }

@@ -1,0 +1,115 @@
+/* The parts of results.json that say how the device stood: a Jetson's
+ * state (mode, pinned clocks, rails, thermal zones) and each case's energy
+ * estimate. */
+#include <string.h>
+
+#include "report/state_json.h"
+
+static double number(const cJSON *o, const char *key, double fallback)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : fallback;
+}
+
+static void text(const cJSON *o, const char *key, char *dst, size_t len)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (cJSON_IsString(v) && len > 0) {
+        strncpy(dst, v->valuestring, len - 1);
+        dst[len - 1] = '\0';
+    }
+}
+
+void rl_device_state_add_extra_json(cJSON *o, const rl_device_state *d)
+{
+    if (d->sm_clock_max_mhz >= 0)
+        cJSON_AddNumberToObject(o, "clock_max_mhz", d->sm_clock_max_mhz);
+    if (d->sm_clock_min_mhz >= 0)
+        cJSON_AddNumberToObject(o, "clock_min_mhz", d->sm_clock_min_mhz);
+    if (d->clocks_pinned >= 0)
+        cJSON_AddBoolToObject(o, "clocks_pinned", d->clocks_pinned);
+    if (d->power_mode[0])
+        cJSON_AddStringToObject(o, "power_mode", d->power_mode);
+    if (d->rail_count > 0) {
+        cJSON *rails = cJSON_AddArrayToObject(o, "rails");
+        for (int i = 0; i < d->rail_count; i++) {
+            cJSON *r = cJSON_CreateObject();
+            cJSON_AddStringToObject(r, "name", d->rails[i].name);
+            cJSON_AddNumberToObject(r, "voltage_v", d->rails[i].voltage_v);
+            cJSON_AddNumberToObject(r, "current_a", d->rails[i].current_a);
+            cJSON_AddNumberToObject(r, "power_w", d->rails[i].power_w);
+            cJSON_AddItemToArray(rails, r);
+        }
+    }
+    if (d->zone_count > 0) {
+        cJSON *zones = cJSON_AddArrayToObject(o, "thermal_zones");
+        for (int i = 0; i < d->zone_count; i++) {
+            cJSON *z = cJSON_CreateObject();
+            cJSON_AddStringToObject(z, "name", d->zones[i].name);
+            cJSON_AddNumberToObject(z, "temperature_c", d->zones[i].temperature_c);
+            cJSON_AddItemToArray(zones, z);
+        }
+    }
+}
+
+void rl_device_state_read_extra_json(const cJSON *o, rl_device_state *d)
+{
+    d->sm_clock_max_mhz = number(o, "clock_max_mhz", -1.0);
+    d->sm_clock_min_mhz = number(o, "clock_min_mhz", -1.0);
+    const cJSON *pinned = cJSON_GetObjectItemCaseSensitive(o, "clocks_pinned");
+    d->clocks_pinned = cJSON_IsBool(pinned) ? cJSON_IsTrue(pinned) : -1;
+    d->power_mode[0] = '\0';
+    text(o, "power_mode", d->power_mode, sizeof d->power_mode);
+    d->rail_count = 0;
+    const cJSON *item;
+    cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(o, "rails"))
+    {
+        if (d->rail_count == RL_STATE_MAX_RAILS)
+            break;
+        rl_power_rail *r = &d->rails[d->rail_count++];
+        r->name[0] = '\0';
+        text(item, "name", r->name, sizeof r->name);
+        r->voltage_v = number(item, "voltage_v", -1.0);
+        r->current_a = number(item, "current_a", -1.0);
+        r->power_w = number(item, "power_w", -1.0);
+    }
+    d->zone_count = 0;
+    cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(o, "thermal_zones"))
+    {
+        if (d->zone_count == RL_STATE_MAX_ZONES)
+            break;
+        rl_thermal_zone *z = &d->zones[d->zone_count++];
+        z->name[0] = '\0';
+        text(item, "name", z->name, sizeof z->name);
+        z->temperature_c = number(item, "temperature_c", -1.0);
+    }
+}
+
+void rl_energy_add_json(cJSON *o, const rl_energy_estimate *e)
+{
+    if (!e->present)
+        return;
+    cJSON *x = cJSON_AddObjectToObject(o, "energy_estimate");
+    cJSON_AddStringToObject(x, "method",
+                            "mean of the power read before and after the case x median time per "
+                            "call; power is not sampled during the case");
+    cJSON_AddNumberToObject(x, "power_before_w", e->power_before_w);
+    cJSON_AddNumberToObject(x, "power_after_w", e->power_after_w);
+    cJSON_AddNumberToObject(x, "joule_per_call", e->joule_per_call);
+    cJSON_AddNumberToObject(x, "flop_per_joule", e->flop_per_joule);
+    cJSON_AddNumberToObject(x, "byte_per_joule", e->byte_per_joule);
+}
+
+void rl_energy_read_json(const cJSON *o, rl_energy_estimate *e)
+{
+    const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, "energy_estimate");
+    *e = (rl_energy_estimate){0};
+    if (!cJSON_IsObject(x))
+        return;
+    e->present = true;
+    e->power_before_w = number(x, "power_before_w", -1.0);
+    e->power_after_w = number(x, "power_after_w", -1.0);
+    e->joule_per_call = number(x, "joule_per_call", -1.0);
+    e->flop_per_joule = number(x, "flop_per_joule", 0.0);
+    e->byte_per_joule = number(x, "byte_per_joule", 0.0);
+}

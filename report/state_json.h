@@ -1,0 +1,19 @@
+/* rooflab report (internal): the device-state extras of a Jetson and the
+ * per-case energy estimate, to and from results.json. */
+#ifndef RL_STATE_JSON_H
+#define RL_STATE_JSON_H
+
+#include <cJSON.h>
+
+#include "report/rl_results.h"
+
+/* clock_max_mhz, clock_min_mhz, clocks_pinned, power_mode, rails[],
+ * thermal_zones[]: the fields known, added to a device_state object. */
+void rl_device_state_add_extra_json(cJSON *o, const rl_device_state *d);
+void rl_device_state_read_extra_json(const cJSON *o, rl_device_state *d);
+
+/* "energy_estimate": {...} of a case, when present. */
+void rl_energy_add_json(cJSON *case_object, const rl_energy_estimate *e);
+void rl_energy_read_json(const cJSON *case_object, rl_energy_estimate *e);
+
+#endif
