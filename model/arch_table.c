@@ -93,11 +93,6 @@ static const family table[] = {
 };
 #define TABLE_LEN (sizeof table / sizeof table[0])
 
-const char *const rl_llm_families[] = {
-    "llama", "mistral", "mixtral", "qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "gemma",
-    "gemma2", "gemma3_text", "phi", "phi3", "gpt_neox", "starcoder2", "olmo", NULL,
-};
-
 static const family *find_family(const char *model_type)
 {
     for (size_t i = 0; i < TABLE_LEN; i++)
@@ -193,7 +188,7 @@ static rl_status resolve_sliding(const cJSON *root, const family *f, rl_llm_conf
         case SW_ALL: l->sliding_layers = c->layers; break;
         case SW_QWEN: {
             bool use = false;
-            int64_t from = c->layers;
+            int64_t from = 28; /* max_window_layers' default in the Qwen config classes */
             RL_TRY(get_bool(root, "use_sliding_window", origin, &use, err));
             RL_TRY(get_count(root, "max_window_layers", origin, false, &from, err));
             l->sliding_layers = (use && from < c->layers) ? c->layers - from : 0;

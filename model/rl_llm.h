@@ -77,10 +77,6 @@ rl_status rl_hf_config_parse(const char *text, size_t len, const char *origin,
                              rl_llm_config *cfg, rl_err *err);
 rl_status rl_hf_config_load(const char *path, rl_llm_config *cfg, rl_err *err);
 
-/* The family table (arch_table.c): the model_types it counts exactly, in
- * order, NULL-terminated. */
-extern const char *const rl_llm_families[];
-
 /* The resolved layout in one line of text (truncated to len). */
 void rl_llm_layout_describe(const rl_llm_config *c, char *buf, size_t len);
 

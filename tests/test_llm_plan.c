@@ -351,6 +351,11 @@ static void sliding_window_kv(void **state)
     /* Qwen2 ships sliding_window with use_sliding_window false: no cap */
     load("qwen2-1.5b", &c);
     assert_int_equal(c.layout.sliding_layers, 0);
+    /* ... and when it is true, layers from max_window_layers on slide */
+    c = parse_ok("{" DIMS "\"model_type\": \"qwen2\", \"use_sliding_window\": true, "
+                 "\"sliding_window\": 16, \"max_window_layers\": 1}", false);
+    assert_int_equal(c.layout.sliding_layers, 1);
+    assert_int_equal(c.layout.sliding_window, 16);
 }
 
 /* The Orin NX 16GB's catalog memory and the reserve that fit uses. */
