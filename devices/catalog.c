@@ -207,6 +207,7 @@ static rl_status parse_modes(const parse_ctx *c, const cJSON *arr, rl_catalog_en
         char where[48];
         snprintf(where, sizeof where, "power_modes[%s]", pm->name);
         RL_TRY(check_source(c, where, cJSON_IsString(src) ? src->valuestring : NULL));
+        copy_str(pm->source, sizeof pm->source, src->valuestring);
         double id = 0, cpus = 0, sms = 0;
         RL_TRY(get_int_field(c, m, "id", where, true, 1e6, &id));
         RL_TRY(get_int_field(c, m, "online_cpus", where, false, 4096, &cpus));
@@ -240,6 +241,54 @@ static rl_status parse_peaks(const parse_ctx *c, const cJSON *obj, const char *w
         snprintf(field, sizeof field, "%s.%s", where, rl_precision_name((rl_precision)p));
         RL_TRY(get_number(c, obj, rl_precision_name((rl_precision)p), field, false, max, &dst[p]));
         dst[p].value *= scale;
+    }
+    return RL_OK;
+}
+
+/* The title of a bare URL: its host ("glennklockwood.com"). */
+static void host_of(const char *url, char *out, size_t len)
+{
+    const char *h = strstr(url, "://");
+    h = h ? h + 3 : url;
+    size_t n = strcspn(h, "/ ");
+    if (n + 1 > len)
+        n = len - 1;
+    memcpy(out, h, n);
+    out[n] = 0;
+}
+
+/* "sources": {"KEY": "URL" or {"title": T, "url": U}}. */
+static rl_status parse_sources(const parse_ctx *c, rl_catalog_entry *e)
+{
+    e->source_count = 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, c->sources)
+    {
+        if (e->source_count >= RL_CAT_MAX_SOURCES)
+            return rl_fail(c->err, RL_ERR_INVALID, "%s: more than %d sources", c->origin,
+                           RL_CAT_MAX_SOURCES);
+        rl_cat_source *src = &e->sources[e->source_count];
+        const char *url = NULL, *title = NULL;
+        if (cJSON_IsString(it)) {
+            url = it->valuestring;
+        } else if (cJSON_IsObject(it)) {
+            const cJSON *u = cJSON_GetObjectItemCaseSensitive(it, "url");
+            const cJSON *t = cJSON_GetObjectItemCaseSensitive(it, "title");
+            url = cJSON_IsString(u) ? u->valuestring : NULL;
+            title = cJSON_IsString(t) ? t->valuestring : NULL;
+        }
+        if (!it->string || !*it->string || strlen(it->string) >= sizeof src->key || !url ||
+            !*url || (cJSON_IsObject(it) && (!title || !*title)))
+            return rl_fail(c->err, RL_ERR_INVALID,
+                           "%s: sources.%s must be a URL or {\"title\": text, \"url\": text}",
+                           c->origin, it->string ? it->string : "?");
+        copy_str(src->key, sizeof src->key, it->string);
+        copy_str(src->url, sizeof src->url, url);
+        if (title)
+            copy_str(src->title, sizeof src->title, title);
+        else
+            host_of(url, src->title, sizeof src->title);
+        e->source_count++;
     }
     return RL_OK;
 }
@@ -278,6 +327,7 @@ rl_status rl_catalog_parse_entry(const char *text, size_t len, const char *origi
         st = rl_fail(err, RL_ERR_INVALID, "%s: missing the \"sources\" object", origin);
         goto done;
     }
+    CHECK(parse_sources(&c, e));
     const cJSON *id = cJSON_GetObjectItemCaseSensitive(root, "id");
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(root, "name");
     const cJSON *kind = cJSON_GetObjectItemCaseSensitive(root, "kind");
@@ -614,6 +664,14 @@ const rl_catalog_entry *rl_catalog_match_jetson(const rl_catalog *cat, const cha
     return NULL;
 }
 
+const rl_cat_source *rl_catalog_source(const rl_catalog_entry *e, const char *key)
+{
+    for (int i = 0; key && i < e->source_count; i++)
+        if (strcmp(e->sources[i].key, key) == 0)
+            return &e->sources[i];
+    return NULL;
+}
+
 const rl_power_mode *rl_catalog_mode_by_id(const rl_catalog_entry *e, int id)
 {
     for (int i = 0; i < e->mode_count; i++)
@@ -679,6 +737,12 @@ double rl_catalog_mode_bandwidth(const rl_catalog_entry *e, const rl_power_mode 
     return bw;
 }
 
+/* A source that is keys ("PG GK-H100"), not a derivation or a reason. */
+static bool is_keys(const char *src)
+{
+    return strncmp(src, "derived", 7) != 0 && strncmp(src, "unsourced", 9) != 0;
+}
+
 /* The SIMT and special-function peaks of an entry on `sms` SMs at `mhz`:
  * SMs x rate x 2 FLOP per FMA x clock, and SMs x MUFU rate x clock. Where
  * the entry gives no per-SM SIMT rate for fp32 or fp64, the datasheet's
@@ -691,9 +755,9 @@ static void unit_peaks(const rl_catalog_entry *e, int sms, double mhz, const cha
         if (r->value > 0) {
             m->simt_flop_per_s[p] = sms * r->value * 2.0 * mhz * 1e6;
             char text[512];
-            snprintf(text, sizeof text,
-                     "derived: %d SM x %g FMA/clk/SM x 2 x %g MHz (%s); rate: %s", sms, r->value,
-                     mhz, clock_what, r->source);
+            snprintf(text, sizeof text, "derived: %d SM x %g FMA/clk/SM x 2 x %g MHz (%s); rate %s%s%s",
+                     sms, r->value, mhz, clock_what, is_keys(r->source) ? "[" : "", r->source,
+                     is_keys(r->source) ? "]" : "");
             copy_str(m->simt_source[p], RL_ROOF_SOURCE_LEN, text);
         }
     }
@@ -708,9 +772,10 @@ static void unit_peaks(const rl_catalog_entry *e, int sms, double mhz, const cha
     if (e->mufu_per_sm_per_clock.value > 0) {
         m->mufu_op_per_s = sms * e->mufu_per_sm_per_clock.value * mhz * 1e6;
         char text[512];
-        snprintf(text, sizeof text, "derived: %d SM x %g results/clk/SM x %g MHz (%s); rate: %s",
-                 sms, e->mufu_per_sm_per_clock.value, mhz, clock_what,
-                 e->mufu_per_sm_per_clock.source);
+        const char *ms = e->mufu_per_sm_per_clock.source;
+        snprintf(text, sizeof text, "derived: %d SM x %g results/clk/SM x %g MHz (%s); rate %s%s%s",
+                 sms, e->mufu_per_sm_per_clock.value, mhz, clock_what, is_keys(ms) ? "[" : "", ms,
+                 is_keys(ms) ? "]" : "");
         copy_str(m->mufu_source, RL_ROOF_SOURCE_LEN, text);
     }
     copy_str(m->simt_name, sizeof m->simt_name, "simt");

@@ -25,6 +25,15 @@
 #define RL_CAT_MAX_MODES 8
 #define RL_CAT_PATTERN_LEN 64
 #define RL_CAT_SOURCE_LEN 160
+#define RL_CAT_MAX_SOURCES 32
+
+/* One entry of a file's "sources": a key cited by the numbers, and what it
+ * is: {"title": T, "url": U}, or a bare URL (the title is then its host). */
+typedef struct rl_cat_source {
+    char key[24];
+    char title[160];
+    char url[256];
+} rl_cat_source;
 
 /* A number with its source. value == 0 and source[0] == 0: absent. */
 typedef struct rl_sourced {
@@ -42,6 +51,7 @@ typedef struct rl_power_mode {
     double gpu_max_mhz; /* the mode's GPU clock cap */
     double emc_max_mhz; /* DRAM clock cap; 0 = none (full bandwidth) */
     bool super_conf;    /* from the JetPack 6.2 "Super" nvpmodel conf, which renumbers modes */
+    char source[RL_CAT_SOURCE_LEN];
 } rl_power_mode;
 
 typedef enum rl_catalog_kind {
@@ -88,6 +98,9 @@ typedef struct rl_catalog_entry {
     int mode_count;
     rl_power_mode modes[RL_CAT_MAX_MODES];
     char notes[512];
+
+    int source_count;
+    rl_cat_source sources[RL_CAT_MAX_SOURCES];
 } rl_catalog_entry;
 
 typedef struct rl_catalog {
@@ -151,6 +164,9 @@ const rl_power_mode *rl_catalog_mode_by_id(const rl_catalog_entry *e, int id);
 rl_status rl_catalog_machine(const rl_catalog_entry *e, const rl_power_mode *mode,
                              rl_machine *m, char (*peak_source)[RL_CAT_SOURCE_LEN],
                              rl_err *err);
+
+/* The source a key names; NULL when the entry does not list it. */
+const rl_cat_source *rl_catalog_source(const rl_catalog_entry *e, const char *key);
 
 /* Bandwidth under a mode: min(nameplate, 2 x EMC cap x bus width / 8). */
 double rl_catalog_mode_bandwidth(const rl_catalog_entry *e, const rl_power_mode *mode);

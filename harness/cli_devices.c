@@ -10,14 +10,20 @@
 #include "devices/rl_catalog.h"
 #include "devices/rl_device.h"
 #include "harness/cli.h"
+#include "harness/rl_catalog_show.h"
 #include "harness/rl_cli_util.h"
 
 static const char usage[] =
     "usage: rooflab devices [--json] [--root PATH]\n"
+    "       rooflab devices ID [--power-mode M] [--json]\n"
     "\n"
     "Detects the devices here (a Jetson from its files, CUDA GPUs through the runtime,\n"
     "the CPU through hwloc), matches each against the catalog, and prints the dense\n"
     "peaks and bandwidth with their sources. Then lists the catalog.\n"
+    "With a catalog ID (h100-sxm5, orin-nx-16gb, ...): that entry in full, every peak\n"
+    "dense and sparse side by side, every power mode, every source as a citation.\n"
+    "  --power-mode  with ID, Jetson only: the mode whose peaks are shown (default:\n"
+    "                the default mode)\n"
     "  --json   one JSON object on stdout\n"
     "  --root   read the Jetson files under PATH instead of / (CPU and CUDA are only\n"
     "           read on the live system)\n"
@@ -79,18 +85,21 @@ int rl_cli_devices(int argc, char **argv)
     static const struct option longopts[] = {
         {"json", no_argument, NULL, 'j'},
         {"root", required_argument, NULL, 'r'},
+        {"power-mode", required_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     bool json = false;
-    const char *root = "/";
+    const char *root = "/", *mode = NULL;
+    bool root_given = false;
     optind = 1;
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
         switch (c) {
         case 'j': json = true; break;
-        case 'r': root = optarg; break;
+        case 'r': root = optarg, root_given = true; break;
+        case 'P': mode = optarg; break;
         case 'h': fputs(usage, stdout); return 0;
         case ':':
             fprintf(stderr, "rooflab devices: %s needs a value\n", argv[optind - 1]);
@@ -101,14 +110,33 @@ int rl_cli_devices(int argc, char **argv)
             return 2;
         }
     }
-    if (optind < argc) {
-        fprintf(stderr, "rooflab devices: unexpected argument '%s'\n", argv[optind]);
+    if (optind + 1 < argc) {
+        fprintf(stderr, "rooflab devices: unexpected argument '%s'\n", argv[optind + 1]);
+        return 2;
+    }
+    const char *id = optind < argc ? argv[optind] : NULL;
+    if (!id && mode) {
+        fprintf(stderr, "rooflab devices: --power-mode needs a catalog ID (rooflab devices ID "
+                        "--power-mode M)\n");
+        return 2;
+    }
+    if (id && root_given) {
+        fprintf(stderr, "rooflab devices: --root reads this machine's files; a catalog ID needs "
+                        "none\n");
         return 2;
     }
     rl_err err;
     rl_catalog cat;
     if (rl_catalog_load(&cat, &err) != RL_OK)
         return rl_cli_fail("devices", err.msg);
+    if (id) {
+        const rl_catalog_entry *e;
+        rl_status st = rl_catalog_get(&cat, id, &e, &err);
+        if (st == RL_OK)
+            st = rl_catalog_show(stdout, e, mode, json, &err);
+        rl_catalog_free(&cat);
+        return st == RL_OK ? 0 : rl_cli_fail("devices", err.msg);
+    }
     rl_detection d;
     if (rl_devices_detect(&cat, root, &d, &err) != RL_OK) {
         rl_catalog_free(&cat);

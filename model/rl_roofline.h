@@ -24,7 +24,7 @@ typedef struct rl_mem_level {
  * (no 2:4 structured sparsity); sparse figures never enter a roof.
  * mem[0] is the main memory (the roof every prediction uses); further levels
  * (caches) are optional and only shift ridge points. */
-#define RL_ROOF_SOURCE_LEN 160
+#define RL_ROOF_SOURCE_LEN 256
 
 /* peak_flop_per_s is the datasheet's dense peak of a precision, whatever
  * unit reaches it (tensor cores where there are some; fp32 and, without

@@ -188,6 +188,13 @@ static void bad_entries(void **state)
     expect_parse_error(HEAD "\"memory\": {\"type\": {\"value\": \"HBM3\", \"source\": \"S\"}, "
                             "\"capacity_bytes\": {\"value\": -1, \"source\": \"S\"}}}",
                        "positive");
+    /* sources: a URL or {"title", "url"}; anything else names the key */
+    expect_parse_error("{\"schema\": \"rooflab.catalog/1\", \"id\": \"x\", \"kind\": \"gpu\", "
+                       "\"sources\": {\"S\": {\"title\": \"T\"}}}",
+                       "sources.S");
+    expect_parse_error("{\"schema\": \"rooflab.catalog/1\", \"id\": \"x\", \"kind\": \"gpu\", "
+                       "\"sources\": {\"S\": 3}}",
+                       "sources.S");
     /* a truncated file in a folder: the loader names it */
     rl_catalog cat;
     rl_err err;
@@ -246,6 +253,15 @@ static void unit_peaks(void **state)
     assert_near(m.tensor_flop_per_s[RL_PREC_FP32], 0.0, 0.0); /* fp32 has no MMA */
     assert_near(m.mufu_op_per_s, 132.0 * 16 * 1980e6, 1.0);
     assert_non_null(strstr(m.simt_source[RL_PREC_FP16], "derived: 132 SM x 256"));
+    /* every source listed with a title and a URL */
+    const rl_catalog_entry *h = rl_catalog_find(cat, "h100-sxm5");
+    const rl_cat_source *pg = rl_catalog_source(h, "PG");
+    assert_non_null(pg);
+    assert_non_null(strstr(pg->url, "docs.nvidia.com/cuda"));
+    assert_non_null(strstr(pg->title, "Programming Guide"));
+    for (int i = 0; i < cat->count; i++)
+        for (int k = 0; k < cat->entries[i].source_count; k++)
+            assert_true(cat->entries[i].sources[k].title[0] && cat->entries[i].sources[k].url[0]);
     /* the A100's bf16 SIMT rate is half its fp16 one (39 vs 78 TFLOP/s) */
     assert_int_equal(rl_catalog_machine(rl_catalog_find(cat, "a100-sxm4-80gb"), NULL, &m, NULL,
                                         &err), RL_OK);
