@@ -169,7 +169,9 @@ static rl_status measure_compute(rl_backend *be, const rl_ceilings_options *o,
         rl_case_result res;
         RL_TRY(measure(be, &spec, o, true, &res, err));
         snprintf(source, sizeof source, "measured: fma probe %.100s", res.name);
-        add_roof(&rec->measured, false, rl_precision_name(simd[i]), "simd", res.flop_per_s, source);
+        /* named as the datasheet roof of the same unit: "simd" on a CPU, "simt" on a GPU */
+        add_roof(&rec->measured, false, rl_precision_name(simd[i]), cpu ? "simd" : "simt",
+                 res.flop_per_s, source);
     }
     /* Large GEMMs: the attainable BLAS rate (CPU), tensor cores (GPU). */
     const rl_precision gemm[] = {RL_PREC_FP64, RL_PREC_FP32, RL_PREC_TF32, RL_PREC_FP16,
