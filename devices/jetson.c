@@ -65,6 +65,10 @@ rl_status rl_jetson_read(const char *root, rl_jetson_raw *raw, rl_err *err)
     rl_sysfs_read_text(root, "/proc/device-tree/model", raw->model, sizeof raw->model);
     rl_sysfs_read_text(root, "/proc/device-tree/compatible", raw->compatible, sizeof raw->compatible);
     read_meminfo(root, raw);
+    double min_free_kb;
+    if (rl_sysfs_read_number(root, "/proc/sys/vm/min_free_kbytes", &min_free_kb) &&
+        min_free_kb > 0)
+        raw->min_free_bytes = (uint64_t)min_free_kb * 1024ull;
 
     char status[128];
     if (rl_sysfs_read_text(root, "/var/lib/nvpmodel/status", status, sizeof status)) {
@@ -114,6 +118,42 @@ rl_status rl_jetson_read(const char *root, rl_jetson_raw *raw, rl_err *err)
     }
     (void)err;
     return RL_OK;
+}
+
+uint64_t rl_jetson_available_bytes(const rl_jetson_raw *raw, char *source, size_t len)
+{
+    if (raw->mem_available_bytes == 0) {
+        snprintf(source, len, "no MemAvailable in /proc/meminfo");
+        return 0;
+    }
+    /* The kernel keeps min_free_kbytes free for its own allocations; on a
+     * Jetson cudaMalloc takes pinned pages it can neither reclaim nor swap,
+     * so a plan that ate into that reserve would end in the OOM killer. */
+    const uint64_t keep = raw->min_free_bytes;
+    const uint64_t avail = raw->mem_available_bytes > keep ? raw->mem_available_bytes - keep : 0;
+    if (keep)
+        snprintf(source, len,
+                 "/proc/meminfo MemAvailable %.3g GB - kernel reserve vm.min_free_kbytes %.3g "
+                 "GB (CPU and GPU share it)",
+                 raw->mem_available_bytes / 1e9, keep / 1e9);
+    else
+        snprintf(source, len,
+                 "/proc/meminfo MemAvailable %.3g GB (vm.min_free_kbytes unreadable: no kernel "
+                 "reserve taken off; CPU and GPU share it)",
+                 raw->mem_available_bytes / 1e9);
+    return avail;
+}
+
+/* Plans on a Jetson: what is available now, not the catalog's OS share. */
+static void plan_on_available(const rl_jetson_raw *raw, rl_device_profile *out)
+{
+    out->available_bytes =
+        rl_jetson_available_bytes(raw, out->available_source, sizeof out->available_source);
+    if (out->available_bytes == 0 || out->memory_bytes == 0)
+        return;
+    const uint64_t gone =
+        out->memory_bytes > out->available_bytes ? out->memory_bytes - out->available_bytes : 0;
+    out->reserve_bytes = RL_LLM_RUNTIME_RESERVE_BYTES + gone;
 }
 
 /* SMs left on by a TPC power-gating mask (a set bit gates a TPC off; 2 SMs
@@ -245,6 +285,7 @@ rl_status rl_profile_from_jetson(const rl_catalog *cat, const rl_jetson_raw *raw
                         "no catalog entry matches model '%s' (compatible '%s', %.1f GB): no "
                         "datasheet peaks",
                         raw->model, raw->compatible, (double)raw->mem_bytes / 1e9);
+        plan_on_available(raw, out);
         return RL_OK;
     }
     out->matched = true;
@@ -255,6 +296,7 @@ rl_status rl_profile_from_jetson(const rl_catalog *cat, const rl_jetson_raw *raw
     out->reserve_bytes = RL_LLM_RUNTIME_RESERVE_BYTES + (uint64_t)e->os_reserve_bytes.value;
     out->bus_width_bits = (int)e->bus_width_bits.value;
     out->l2_bytes = (uint64_t)e->l2_bytes.value;
+    plan_on_available(raw, out);
 
     rl_power_mode mode;
     RL_TRY(choose_mode(e, raw, out, &mode, err));

@@ -42,6 +42,11 @@ void *rl_device_profile_to_cjson(const rl_device_profile *p)
         cJSON_AddNumberToObject(o, "theoretical_byte_per_s", p->theoretical_byte_per_s);
     cJSON_AddNumberToObject(o, "memory_bytes", (double)p->memory_bytes);
     cJSON_AddNumberToObject(o, "reserve_bytes", (double)p->reserve_bytes);
+    if (p->available_source[0]) {
+        cJSON *a = cJSON_AddObjectToObject(o, "memory_available");
+        cJSON_AddNumberToObject(a, "bytes", (double)p->available_bytes);
+        cJSON_AddStringToObject(a, "source", p->available_source);
+    }
     cJSON_AddBoolToObject(o, "estimate", p->estimate);
 
     cJSON *mem = cJSON_AddArrayToObject(o, "memory_roofs");

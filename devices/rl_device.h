@@ -104,6 +104,7 @@ typedef struct rl_jetson_raw {
     char compatible[256]; /* NUL separators turned into spaces */
     uint64_t mem_bytes;           /* MemTotal */
     uint64_t mem_available_bytes; /* MemAvailable; 0 when unknown */
+    uint64_t min_free_bytes;      /* /proc/sys/vm/min_free_kbytes; 0 when unknown */
     int pmode_id;          /* -1 when unknown */
     char pmode_name[32];   /* from nvpmodel.conf, "" when unknown */
     bool conf_read;        /* nvpmodel.conf was read */
@@ -114,6 +115,13 @@ typedef struct rl_jetson_raw {
 } rl_jetson_raw;
 
 rl_status rl_jetson_read(const char *root, rl_jetson_raw *raw, rl_err *err);
+
+/* Memory that plans and buffers can take on a Jetson, where CPU and GPU
+ * share one DRAM: MemAvailable less the kernel's own reserve
+ * (vm.min_free_kbytes). cudaMemGetInfo is not used: on an integrated GPU it
+ * leaves out the page cache the kernel would reclaim. 0 (and a source
+ * saying why) when MemAvailable is unknown. */
+uint64_t rl_jetson_available_bytes(const rl_jetson_raw *raw, char *source, size_t len);
 
 /* ---- the profile --------------------------------------------------------- */
 
@@ -137,6 +145,10 @@ typedef struct rl_device_profile {
     /* memory for plans */
     uint64_t memory_bytes;  /* capacity */
     uint64_t reserve_bytes; /* runtime reserve (+ OS share on Jetson / CPU) */
+    /* A Jetson: memory available now (rl_jetson_available_bytes) and where
+     * that figure comes from; plans then reserve capacity - available. */
+    uint64_t available_bytes;
+    char available_source[192];
 
     /* the roofline: dense peaks, main memory */
     rl_machine machine;

@@ -59,6 +59,9 @@ static void print_profile(const rl_device_profile *p)
     }
     printf("  memory       %.2f GB (plans reserve %.2f GB)\n", (double)p->memory_bytes / 1e9,
            (double)p->reserve_bytes / 1e9);
+    if (p->available_source[0])
+        printf("  available    %.2f GB now [%s]\n", (double)p->available_bytes / 1e9,
+               p->available_source);
     if (p->machine.mem[0].byte_per_s > 0)
         printf("  bandwidth    %s: %.1f GB/s [%s]\n", p->machine.mem[0].name,
                p->machine.mem[0].byte_per_s / 1e9, p->bandwidth_source);

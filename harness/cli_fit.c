@@ -181,6 +181,10 @@ static rl_status resolve_target(const fit_options *o, target *t, rl_err *err)
         t->reserve = p->reserve_bytes;
         snprintf(t->reserve_text, sizeof t->reserve_text, "detected %s (see rooflab devices)",
                  rl_device_kind_name(p->kind));
+        if (p->available_source[0]) /* a Jetson: what is not available now, + 1 GiB runtime */
+            snprintf(t->reserve_text, sizeof t->reserve_text,
+                     "runtime 1 GiB + memory in use now (%.3g GB available; see rooflab devices)",
+                     p->available_bytes / 1e9);
         if (o->mode && p->matched && p->entry.mode_count) {
             const rl_power_mode *mode;
             st = rl_catalog_find_mode(&p->entry, o->mode, &mode, err);

@@ -183,10 +183,14 @@ static uint64_t host_available_bytes(void)
 /* Refuse, before anything is allocated, a case that cannot fit. */
 static rl_status preflight(rl_backend *be, const rl_case_spec *cases, size_t count, rl_err *err)
 {
-    rl_mem_info mem;
+    rl_mem_info mem = {0};
     RL_TRY(be->mem_info(be->state, &mem, err));
-    const uint64_t host_free = host_available_bytes();
-    const bool shared = strcmp(be->name, "cpu") == 0;
+    /* One DRAM (the CPU, a Jetson): device buffers and host copies add up
+     * against the same free memory. */
+    const bool shared = strcmp(be->name, "cpu") == 0 || mem.shared_with_host;
+    const uint64_t host_free = shared && mem.free_bytes < host_available_bytes()
+                                   ? mem.free_bytes
+                                   : host_available_bytes();
     for (size_t i = 0; i < count; i++) {
         RL_TRY(rl_shape_validate(cases[i].op, cases[i].precision, &cases[i].shape, err));
         const uint64_t dev = rl_op_footprint_bytes(cases[i].op, cases[i].precision, &cases[i].shape);
@@ -435,6 +439,7 @@ int rl_cli_run(int argc, char **argv)
     info->threads = o.threads > 0 ? o.threads : info->cpu.pus;
     info->seed = o.seed_given ? o.seed : (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
     rl_run_model_open(&model, info->device);
+    rl_run_model_share_memory(&model, &be);
     results.extra_json = model.profile_json;
     rl_run_model_datasheet(&model, &results.ceilings.datasheet);
 

@@ -30,6 +30,13 @@ void rl_run_model_datasheet(const rl_run_model *m, rl_roof_set *out);
  * picture draws what each case is judged against. */
 void rl_run_model_predict(const rl_run_model *m, rl_ceilings *ceilings, rl_case_result *res);
 
+/* On a Jetson, where the GPU allocates from the DRAM the CPU uses, the
+ * backend's free memory becomes the system's (rl_jetson_available_bytes:
+ * MemAvailable less the kernel's reserve), not cudaMemGetInfo's, which
+ * leaves out reclaimable page cache there; mem_info then says the memory
+ * is shared with the host. Elsewhere nothing changes. */
+void rl_run_model_share_memory(const rl_run_model *m, rl_backend *be);
+
 /* The device's state now: what the backend reads (NVML on a GPU, cpufreq
  * on a CPU), completed on a Jetson by what the board keeps in sysfs, where
  * NVML is absent (devices/jetson_state.c). */

@@ -153,3 +153,25 @@ void rl_run_model_device_state(const rl_run_model *m, const rl_backend *be,
         rl_jetson_state_read("/", out);
 }
 
+static rl_status shared_mem_info(void *state, rl_mem_info *info, rl_err *err)
+{
+    (void)state;
+    rl_jetson_raw raw;
+    RL_TRY(rl_jetson_read("/", &raw, err));
+    char source[192];
+    const uint64_t avail = rl_jetson_available_bytes(&raw, source, sizeof source);
+    if (!raw.present || avail == 0)
+        return rl_fail(err, RL_ERR_DEVICE, "cannot tell the Jetson's free memory: %s",
+                       raw.present ? source : "no /etc/nv_tegra_release");
+    info->free_bytes = (size_t)avail;
+    info->total_bytes = (size_t)raw.mem_bytes;
+    info->shared_with_host = true;
+    return RL_OK;
+}
+
+void rl_run_model_share_memory(const rl_run_model *m, rl_backend *be)
+{
+    if (m->profile && m->profile->kind == RL_DEVICE_JETSON && m->profile->available_bytes > 0 &&
+        strcmp(be->name, "cpu") != 0)
+        be->mem_info = shared_mem_info;
+}

@@ -33,6 +33,7 @@ typedef struct rl_backend rl_backend;
 typedef struct rl_mem_info {
     size_t free_bytes;
     size_t total_bytes;
+    bool shared_with_host; /* one DRAM for host and device (a Jetson): host copies count too */
 } rl_mem_info;
 
 struct rl_backend {
