@@ -1,6 +1,7 @@
 /* rooflab run: the suite, validated and measured, written as results.json
  * and results.csv. */
 #include <cJSON.h>
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
@@ -347,7 +348,8 @@ static rl_status attach_ceilings(rl_backend *be, const run_options *o, const rl_
         RL_TRY(rl_ceilings_measure(be, &info->cpu, &opts, &rec, err));
         RL_TRY(rl_ceilings_save(path, &rec, err));
         fprintf(stderr, "rooflab run: measured ceilings saved to %s\n", path);
-    } else if (access(path, R_OK) == 0) {
+    } else if (access(path, F_OK) == 0 || errno != ENOENT) {
+        /* present but unreadable (a folder, no permission): say why below */
         rl_err why;
         if (rl_ceilings_load(path, &rec, &why) != RL_OK) {
             fprintf(stderr, "rooflab run: ignoring stored ceilings: %s\n", why.msg);

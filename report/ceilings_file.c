@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "report/rl_ceilings_file.h"
+#include "report/rl_json_read.h"
 #include "report/roof_json.h"
 
 #define CEILINGS_SCHEMA "rooflab.ceilings/1"
@@ -62,60 +63,59 @@ rl_status rl_ceilings_save(const char *path, const rl_ceilings_record *rec, rl_e
     return s;
 }
 
-rl_status rl_ceilings_load(const char *path, rl_ceilings_record *rec, rl_err *err)
+/* A ceilings file holds a few dozen numbers. */
+#define CEILINGS_MAX_BYTES ((size_t)16 << 20)
+
+static rl_status parse_record(const cJSON *root, rl_ceilings_record *rec, rl_err *err)
 {
-    memset(rec, 0, sizeof *rec);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return rl_fail(err, RL_ERR_IO, "cannot read %s: %s", path, strerror(errno));
-    char *text = NULL;
-    size_t len = 0;
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        char *grown = realloc(text, len + n + 1);
-        if (!grown) {
-            free(text);
-            fclose(f);
-            return rl_fail(err, RL_ERR_NOMEM, "out of memory reading %s", path);
-        }
-        text = grown;
-        memcpy(text + len, chunk, n);
-        len += n;
-    }
-    fclose(f);
-    cJSON *root = text ? cJSON_ParseWithLength(text, len) : NULL;
-    free(text);
     const cJSON *schema = cJSON_GetObjectItemCaseSensitive(root, "schema");
-    if (!root || !cJSON_IsString(schema) || strcmp(schema->valuestring, CEILINGS_SCHEMA) != 0) {
-        cJSON_Delete(root);
-        return rl_fail(err, RL_ERR_INVALID, "%s is not a rooflab ceilings file", path);
-    }
-    const struct {
-        const char *key;
-        char *dst;
-        size_t len;
-    } strings[] = {{"host", rec->host, sizeof rec->host},
-                   {"device", rec->device, sizeof rec->device},
-                   {"device_description", rec->device_description,
-                    sizeof rec->device_description},
-                   {"date", rec->date, sizeof rec->date}};
-    for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++) {
-        const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, strings[i].key);
-        snprintf(strings[i].dst, strings[i].len, "%s", cJSON_IsString(v) ? v->valuestring : "");
-    }
-    rl_roof_set_read_json(cJSON_GetObjectItemCaseSensitive(root, "measured"), &rec->measured);
+    if (!cJSON_IsString(schema) || strcmp(schema->valuestring, CEILINGS_SCHEMA) != 0)
+        return rl_fail(err, RL_ERR_INVALID, "not a rooflab ceilings file (\"schema\" is not \"%s\")",
+                       CEILINGS_SCHEMA);
+    rl_json_string(root, "host", rec->host, sizeof rec->host);
+    rl_json_string(root, "device", rec->device, sizeof rec->device);
+    rl_json_string(root, "device_description", rec->device_description,
+                   sizeof rec->device_description);
+    rl_json_string(root, "date", rec->date, sizeof rec->date);
+    RL_TRY(rl_roof_set_read_json(cJSON_GetObjectItemCaseSensitive(root, "measured"),
+                                 &rec->measured, err));
     const cJSON *p;
     cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(root, "sweep"))
     {
         if (rec->sweep_count == RL_MAX_SWEEP)
             break;
-        const cJSON *ws = cJSON_GetObjectItemCaseSensitive(p, "working_set_bytes");
-        const cJSON *bw = cJSON_GetObjectItemCaseSensitive(p, "byte_per_s");
-        if (cJSON_IsNumber(ws) && cJSON_IsNumber(bw))
-            rec->sweep[rec->sweep_count++] =
-                (rl_sweep_point){.working_set_bytes = ws->valuedouble, .byte_per_s = bw->valuedouble};
+        char where[32];
+        snprintf(where, sizeof where, "sweep point %d: ", rec->sweep_count);
+        if (!cJSON_GetObjectItemCaseSensitive(p, "working_set_bytes") ||
+            !cJSON_GetObjectItemCaseSensitive(p, "byte_per_s"))
+            continue; /* as before: a point without both numbers is skipped */
+        rl_sweep_point *pt = &rec->sweep[rec->sweep_count];
+        RL_TRY(rl_json_number(p, "working_set_bytes", 1, RL_PLAUSIBLE_COUNT_MAX, 0,
+                              &pt->working_set_bytes, where, err));
+        RL_TRY(rl_json_number(p, "byte_per_s", RL_PLAUSIBLE_ROOF_MIN, RL_PLAUSIBLE_RATE_MAX, 0,
+                              &pt->byte_per_s, where, err));
+        rec->sweep_count++;
     }
-    cJSON_Delete(root);
+    return RL_OK;
+}
+
+rl_status rl_ceilings_load(const char *path, rl_ceilings_record *rec, rl_err *err)
+{
+    memset(rec, 0, sizeof *rec);
+    char *text;
+    size_t len;
+    RL_TRY(rl_read_text_file(path, CEILINGS_MAX_BYTES, &text, &len, err));
+    cJSON *root;
+    rl_err inner;
+    rl_status s = rl_json_parse(text, len, &root, &inner);
+    free(text);
+    if (s == RL_OK) {
+        s = parse_record(root, rec, &inner);
+        cJSON_Delete(root);
+    }
+    if (s != RL_OK) {
+        memset(rec, 0, sizeof *rec);
+        return rl_fail(err, s, "%s: %s", path, inner.msg);
+    }
     return RL_OK;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "report/rl_results.h"
+#include "report/rl_json_read.h"
 #include "report/roof_json.h"
 #include "report/state_json.h"
 
@@ -226,223 +227,256 @@ rl_status rl_results_write_json(const rl_results *r, const char *path, rl_err *e
     return s;
 }
 
-/* ---- reading -------------------------------------------------------------- */
+/* ---- reading ------------------------------------------------------------ */
 
-static double num(const cJSON *o, const char *key, double fallback)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsNumber(v) ? v->valuedouble : fallback;
-}
+/* Every number of a results file is hostile until checked (rl_json_read.h):
+ * the reads below name their plausible ranges. */
+#define NUM(o, key, lo, hi, fallback, dst) \
+    RL_TRY(rl_json_number(o, key, lo, hi, fallback, &(dst), where, err))
+#define INT(o, key, lo, hi, dst)                                       \
+    do {                                                               \
+        int64_t v_;                                                    \
+        RL_TRY(rl_json_int(o, key, lo, hi, 0, &v_, where, err));       \
+        (dst) = v_;                                                    \
+    } while (0)
 
-static void str(const cJSON *o, const char *key, char *dst, size_t len)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    snprintf(dst, len, "%s", cJSON_IsString(v) ? v->valuestring : "");
-}
+static const int64_t int_max = (int64_t)1 << 53;
+#define RATE RL_PLAUSIBLE_RATE_MAX
+#define TIME RL_PLAUSIBLE_TIME_MAX
+#define RATIO RL_PLAUSIBLE_RATIO_MAX
+#define COUNT RL_PLAUSIBLE_COUNT_MAX
 
 static rl_status read_case(const cJSON *o, size_t index, rl_case_result *c, rl_err *err)
 {
     memset(c, 0, sizeof *c);
-    const cJSON *op = cJSON_GetObjectItemCaseSensitive(o, "op");
-    const cJSON *prec = cJSON_GetObjectItemCaseSensitive(o, "precision");
-    if (!cJSON_IsString(op) || !cJSON_IsString(prec))
+    char where[48];
+    snprintf(where, sizeof where, "case %zu: ", index);
+    if (!cJSON_IsObject(o))
+        return rl_fail(err, RL_ERR_INVALID, "case %zu: not an object", index);
+    char op[32], prec[32];
+    rl_json_string(o, "op", op, sizeof op);
+    rl_json_string(o, "precision", prec, sizeof prec);
+    if (!op[0] || !prec[0])
         return rl_fail(err, RL_ERR_INVALID, "case %zu: missing \"op\" or \"precision\"", index);
     rl_err inner;
-    if (rl_op_parse(op->valuestring, &c->op, &inner) != RL_OK ||
-        rl_precision_parse(prec->valuestring, &c->precision, &inner) != RL_OK)
-        return rl_fail(err, RL_ERR_INVALID, "case %zu: %s", index, inner.msg);
-    str(o, "name", c->name, sizeof c->name);
-    str(o, "backend", c->backend, sizeof c->backend);
-    str(o, "kernel", c->kernel, sizeof c->kernel);
-    str(o, "message", c->message, sizeof c->message);
-    str(o, "cache", c->cache, sizeof c->cache);
-    c->kernel_version = (int)num(o, "kernel_version", 0);
+    char quoted[48];
+    if (rl_op_parse(op, &c->op, &inner) != RL_OK) {
+        rl_quote_text(op, 24, quoted, sizeof quoted);
+        return rl_fail(err, RL_ERR_INVALID, "case %zu: unknown op '%s'", index, quoted);
+    }
+    if (rl_precision_parse(prec, &c->precision, &inner) != RL_OK) {
+        rl_quote_text(prec, 24, quoted, sizeof quoted);
+        return rl_fail(err, RL_ERR_INVALID, "case %zu: unknown precision '%s'", index, quoted);
+    }
+    rl_json_string(o, "name", c->name, sizeof c->name);
+    rl_json_string(o, "backend", c->backend, sizeof c->backend);
+    rl_json_string(o, "kernel", c->kernel, sizeof c->kernel);
+    rl_json_string(o, "message", c->message, sizeof c->message);
+    rl_json_string(o, "cache", c->cache, sizeof c->cache);
+    INT(o, "kernel_version", 0, 1000000, c->kernel_version);
     const cJSON *shape = cJSON_GetObjectItemCaseSensitive(o, "shape");
-    c->shape.m = (int64_t)num(shape, "m", 0);
-    c->shape.n = (int64_t)num(shape, "n", 0);
-    c->shape.k = (int64_t)num(shape, "k", 0);
-    c->shape.rows = (int64_t)num(shape, "rows", 0);
-    c->shape.cols = (int64_t)num(shape, "cols", 0);
-    c->shape.count = (int64_t)num(shape, "count", 0);
-    c->shape.iters = (int64_t)num(shape, "iters", 0);
-    c->flops = num(o, "flops", 0);
-    c->bytes = num(o, "bytes", 0);
-    c->intensity = num(o, "intensity", 0);
+    INT(shape, "m", 0, int_max, c->shape.m);
+    INT(shape, "n", 0, int_max, c->shape.n);
+    INT(shape, "k", 0, int_max, c->shape.k);
+    INT(shape, "rows", 0, int_max, c->shape.rows);
+    INT(shape, "cols", 0, int_max, c->shape.cols);
+    INT(shape, "count", 0, int_max, c->shape.count);
+    INT(shape, "iters", 0, int_max, c->shape.iters);
+    NUM(o, "flops", 0, COUNT, 0, c->flops);
+    NUM(o, "bytes", 0, COUNT, 0, c->bytes);
+    NUM(o, "intensity", 0, COUNT, 0, c->intensity);
     char status[32];
-    str(o, "status", status, sizeof status);
+    rl_json_string(o, "status", status, sizeof status);
     c->outcome = RL_CASE_ERROR;
     for (int k = RL_CASE_OK; k <= RL_CASE_ERROR; k++)
         if (strcmp(status, rl_case_outcome_name((rl_case_outcome)k)) == 0)
             c->outcome = (rl_case_outcome)k;
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "time_s");
-    if (t) {
-        c->time_s.median = num(t, "median", 0);
-        c->time_s.p10 = num(t, "p10", 0);
-        c->time_s.p90 = num(t, "p90", 0);
-        c->time_s.min = num(t, "min", 0);
-        c->time_s.max = num(t, "max", 0);
-        c->time_s.cv = num(t, "cv", 0);
-        c->time_s.count = (size_t)num(t, "repetitions", 0);
-    }
+    NUM(t, "median", 0, TIME, 0, c->time_s.median);
+    NUM(t, "p10", 0, TIME, 0, c->time_s.p10);
+    NUM(t, "p90", 0, TIME, 0, c->time_s.p90);
+    NUM(t, "min", 0, TIME, 0, c->time_s.min);
+    NUM(t, "max", 0, TIME, 0, c->time_s.max);
+    NUM(t, "cv", 0, RATIO, 0, c->time_s.cv);
+    INT(t, "repetitions", 0, int_max, c->time_s.count);
     const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, "achieved");
-    c->flop_per_s = num(a, "flop_per_s", 0);
-    c->byte_per_s = num(a, "byte_per_s", 0);
+    NUM(a, "flop_per_s", 0, RATE, 0, c->flop_per_s);
+    NUM(a, "byte_per_s", 0, RATE, 0, c->byte_per_s);
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "validation");
     if (v) {
         c->validation.checked = true;
         c->validation.passed = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(v, "passed"));
-        c->validation.max_rel_err = num(v, "max_rel_err", 0);
-        c->validation.tolerance = num(v, "tolerance", 0);
-        c->validation.checked_units = (int64_t)num(v, "checked_units", 0);
-        c->validation.total_units = (int64_t)num(v, "total_units", 0);
+        NUM(v, "max_rel_err", 0, RATIO, 0, c->validation.max_rel_err);
+        NUM(v, "tolerance", 0, RATIO, 0, c->validation.tolerance);
+        INT(v, "checked_units", 0, int_max, c->validation.checked_units);
+        INT(v, "total_units", 0, int_max, c->validation.total_units);
     }
     const cJSON *p = cJSON_GetObjectItemCaseSensitive(o, "predicted");
     if (p) {
         c->predicted.present = true;
-        c->predicted.flop_per_s = num(p, "flop_per_s", 0);
-        c->predicted.time_s = num(p, "time_s", 0);
-        c->predicted.mfu = num(p, "mfu", 0);
-        str(p, "bound", c->predicted.bound, sizeof c->predicted.bound);
-        str(p, "roof", c->predicted.roof, sizeof c->predicted.roof);
-        str(p, "binding_roof", c->predicted.binding, sizeof c->predicted.binding);
-        c->predicted.roof_fraction = num(p, "measured_fraction_of_binding_roof", 0);
-        c->predicted.measured_mfu = num(o, "mfu", 0);
+        NUM(p, "flop_per_s", 0, RATE, 0, c->predicted.flop_per_s);
+        NUM(p, "time_s", 0, TIME, 0, c->predicted.time_s);
+        NUM(p, "mfu", 0, RATIO, 0, c->predicted.mfu);
+        rl_json_string(p, "bound", c->predicted.bound, sizeof c->predicted.bound);
+        rl_json_string(p, "roof", c->predicted.roof, sizeof c->predicted.roof);
+        rl_json_string(p, "binding_roof", c->predicted.binding, sizeof c->predicted.binding);
+        NUM(p, "measured_fraction_of_binding_roof", 0, RATIO, 0, c->predicted.roof_fraction);
+        NUM(o, "mfu", 0, RATIO, 0, c->predicted.measured_mfu);
     }
     rl_energy_read_json(o, &c->energy);
     return RL_OK;
 }
 
-void rl_roof_set_read_json(const cJSON *o, rl_roof_set *set)
+/* A roof is drawn on a log axis: zero, subnormal and astronomic values are
+ * refused rather than drawn. */
+static rl_status read_roof(const cJSON *item, const char *name_key, const char *value_key,
+                           const char *what, rl_roof *roof, rl_err *err)
+{
+    rl_json_string(item, name_key, roof->name, sizeof roof->name);
+    rl_json_string(item, "unit", roof->unit, sizeof roof->unit);
+    rl_json_string(item, "source", roof->source, sizeof roof->source);
+    char quoted[40], where[96];
+    rl_quote_text(roof->name, 16, quoted, sizeof quoted);
+    snprintf(where, sizeof where, "%s roof '%s': ", what, quoted);
+    if (!cJSON_GetObjectItemCaseSensitive(item, value_key))
+        return rl_fail(err, RL_ERR_INVALID, "%s\"%s\" is missing", where, value_key);
+    NUM(item, value_key, RL_PLAUSIBLE_ROOF_MIN, RATE, 0, roof->value);
+    return RL_OK;
+}
+
+rl_status rl_roof_set_read_json(const cJSON *o, rl_roof_set *set, rl_err *err)
 {
     const cJSON *item;
     cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(o, "memory"))
     {
         if (set->memory_count == RL_MAX_ROOFS)
             break;
-        rl_roof *roof = &set->memory[set->memory_count++];
-        str(item, "level", roof->name, sizeof roof->name);
-        str(item, "source", roof->source, sizeof roof->source);
-        roof->value = num(item, "byte_per_s", 0);
+        RL_TRY(read_roof(item, "level", "byte_per_s", "memory", &set->memory[set->memory_count],
+                         err));
+        set->memory_count++;
     }
     cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(o, "compute"))
     {
         if (set->compute_count == RL_MAX_ROOFS)
             break;
-        rl_roof *roof = &set->compute[set->compute_count++];
-        str(item, "precision", roof->name, sizeof roof->name);
-        str(item, "unit", roof->unit, sizeof roof->unit);
-        str(item, "source", roof->source, sizeof roof->source);
-        roof->value = num(item, "flop_per_s", 0);
+        RL_TRY(read_roof(item, "precision", "flop_per_s", "compute",
+                         &set->compute[set->compute_count], err));
+        set->compute_count++;
     }
+    return RL_OK;
 }
 
-static void read_device_state(const cJSON *o, rl_device_state *d)
+/* Absent fields stay -1 (unknown), as the writer leaves them out. */
+static rl_status read_device_state(const cJSON *o, rl_device_state *d, const char *where,
+                                   rl_err *err)
 {
-    d->sm_clock_mhz = num(o, "clock_mhz", -1.0);
-    d->mem_clock_mhz = num(o, "memory_clock_mhz", -1.0);
-    d->power_draw_w = num(o, "power_w", -1.0);
-    d->power_limit_w = num(o, "power_limit_w", -1.0);
-    d->temperature_c = num(o, "temperature_c", -1.0);
+    NUM(o, "clock_mhz", 0, 1e6, -1.0, d->sm_clock_mhz);
+    NUM(o, "memory_clock_mhz", 0, 1e6, -1.0, d->mem_clock_mhz);
+    NUM(o, "power_w", 0, 1e6, -1.0, d->power_draw_w);
+    NUM(o, "power_limit_w", 0, 1e6, -1.0, d->power_limit_w);
+    NUM(o, "temperature_c", 0, 1e4, -1.0, d->temperature_c);
     rl_device_state_read_extra_json(o, d);
+    return RL_OK;
 }
 
-rl_status rl_results_parse_json(const char *text, rl_results *r, rl_err *err)
+static rl_status read_info(const cJSON *root, rl_results *r, rl_err *err)
 {
-    rl_results_init(r);
-    cJSON *root = cJSON_Parse(text);
-    if (!root)
-        return rl_fail(err, RL_ERR_INVALID, "malformed JSON near: %.40s",
-                       cJSON_GetErrorPtr() ? cJSON_GetErrorPtr() : "(end)");
-    rl_status s = RL_OK;
-    const cJSON *schema = cJSON_GetObjectItemCaseSensitive(root, "schema");
-    const cJSON *cases = cJSON_GetObjectItemCaseSensitive(root, "cases");
-    if (!cJSON_IsString(schema) || strcmp(schema->valuestring, RL_RESULTS_SCHEMA) != 0) {
-        s = rl_fail(err, RL_ERR_INVALID, "not a rooflab results file (\"schema\" is not \"%s\")",
-                    RL_RESULTS_SCHEMA);
-        goto out;
-    }
-    if (!cJSON_IsArray(cases)) {
-        s = rl_fail(err, RL_ERR_INVALID, "results file has no \"cases\" array");
-        goto out;
-    }
+    const char *where = "";
     rl_run_info *in = &r->info;
     const cJSON *tool = cJSON_GetObjectItemCaseSensitive(root, "tool");
-    str(tool, "version", in->tool_version, sizeof in->tool_version);
-    str(tool, "git_revision", in->git_revision, sizeof in->git_revision);
-    str(root, "date", in->date, sizeof in->date);
-    str(root, "host", in->host, sizeof in->host);
-    str(root, "device", in->device, sizeof in->device);
-    str(root, "device_description", in->device_description, sizeof in->device_description);
-    str(root, "suite", in->suite, sizeof in->suite);
+    rl_json_string(tool, "version", in->tool_version, sizeof in->tool_version);
+    rl_json_string(tool, "git_revision", in->git_revision, sizeof in->git_revision);
+    rl_json_string(root, "date", in->date, sizeof in->date);
+    rl_json_string(root, "host", in->host, sizeof in->host);
+    rl_json_string(root, "device", in->device, sizeof in->device);
+    rl_json_string(root, "device_description", in->device_description,
+                   sizeof in->device_description);
+    rl_json_string(root, "suite", in->suite, sizeof in->suite);
     char seed[32];
-    str(root, "seed", seed, sizeof seed);
+    rl_json_string(root, "seed", seed, sizeof seed);
     in->seed = strtoull(seed, NULL, 10);
-    in->threads = (int)num(root, "threads", 0);
+    INT(root, "threads", 0, 1 << 24, in->threads);
     const cJSON *cpu = cJSON_GetObjectItemCaseSensitive(root, "cpu");
-    str(cpu, "model", in->cpu.model, sizeof in->cpu.model);
-    str(cpu, "arch", in->cpu.arch, sizeof in->cpu.arch);
-    str(cpu, "isa", in->cpu.isa, sizeof in->cpu.isa);
-    in->cpu.cores = (int)num(cpu, "cores", 0);
-    in->cpu.pus = (int)num(cpu, "threads", 0);
-    in->cpu.llc_bytes = (uint64_t)num(cpu, "llc_bytes", 0);
+    rl_json_string(cpu, "model", in->cpu.model, sizeof in->cpu.model);
+    rl_json_string(cpu, "arch", in->cpu.arch, sizeof in->cpu.arch);
+    rl_json_string(cpu, "isa", in->cpu.isa, sizeof in->cpu.isa);
+    where = "cpu: ";
+    INT(cpu, "cores", 0, 1 << 24, in->cpu.cores);
+    INT(cpu, "threads", 0, 1 << 24, in->cpu.pus);
+    INT(cpu, "llc_bytes", 0, int_max, in->cpu.llc_bytes);
     const cJSON *blas = cJSON_GetObjectItemCaseSensitive(root, "blas");
-    str(blas, "config", in->blas_config, sizeof in->blas_config);
-    str(blas, "corename", in->blas_corename, sizeof in->blas_corename);
-    in->blas_threads = (int)num(blas, "threads", 0);
+    rl_json_string(blas, "config", in->blas_config, sizeof in->blas_config);
+    rl_json_string(blas, "corename", in->blas_corename, sizeof in->blas_corename);
+    where = "blas: ";
+    INT(blas, "threads", 0, 1 << 24, in->blas_threads);
     const cJSON *state = cJSON_GetObjectItemCaseSensitive(root, "device_state");
     in->device_state_read = cJSON_IsObject(state);
-    read_device_state(cJSON_GetObjectItemCaseSensitive(state, "start"), &in->device_start);
-    read_device_state(cJSON_GetObjectItemCaseSensitive(state, "end"), &in->device_end);
+    RL_TRY(read_device_state(cJSON_GetObjectItemCaseSensitive(state, "start"), &in->device_start,
+                             "device_state start: ", err));
+    RL_TRY(read_device_state(cJSON_GetObjectItemCaseSensitive(state, "end"), &in->device_end,
+                             "device_state end: ", err));
     const cJSON *ceilings = cJSON_GetObjectItemCaseSensitive(root, "ceilings");
-    rl_roof_set_read_json(cJSON_GetObjectItemCaseSensitive(ceilings, "datasheet"), &r->ceilings.datasheet);
-    rl_roof_set_read_json(cJSON_GetObjectItemCaseSensitive(ceilings, "measured"), &r->ceilings.measured);
+    rl_err inner;
+    if (rl_roof_set_read_json(cJSON_GetObjectItemCaseSensitive(ceilings, "datasheet"),
+                              &r->ceilings.datasheet, &inner) != RL_OK)
+        return rl_fail(err, RL_ERR_INVALID, "datasheet %s", inner.msg);
+    if (rl_roof_set_read_json(cJSON_GetObjectItemCaseSensitive(ceilings, "measured"),
+                              &r->ceilings.measured, &inner) != RL_OK)
+        return rl_fail(err, RL_ERR_INVALID, "measured %s", inner.msg);
     const cJSON *status = cJSON_GetObjectItemCaseSensitive(root, "status");
     r->complete = cJSON_IsString(status) && strcmp(status->valuestring, "complete") == 0;
+    return RL_OK;
+}
+
+static rl_status parse_root(const cJSON *root, rl_results *r, rl_err *err)
+{
+    const cJSON *schema = cJSON_GetObjectItemCaseSensitive(root, "schema");
+    const cJSON *cases = cJSON_GetObjectItemCaseSensitive(root, "cases");
+    if (!cJSON_IsString(schema) || strcmp(schema->valuestring, RL_RESULTS_SCHEMA) != 0)
+        return rl_fail(err, RL_ERR_INVALID, "not a rooflab results file (\"schema\" is not \"%s\")",
+                       RL_RESULTS_SCHEMA);
+    if (!cJSON_IsArray(cases))
+        return rl_fail(err, RL_ERR_INVALID, "results file has no \"cases\" array");
+    RL_TRY(read_info(root, r, err));
     size_t index = 0;
     const cJSON *item;
     cJSON_ArrayForEach(item, cases)
     {
         rl_case_result c;
-        s = read_case(item, index++, &c, err);
-        if (s == RL_OK)
-            s = rl_results_append(r, &c, err);
-        if (s != RL_OK)
-            goto out;
+        RL_TRY(read_case(item, index++, &c, err));
+        RL_TRY(rl_results_append(r, &c, err));
     }
-out:
+    return RL_OK;
+}
+
+static rl_status parse_text(const char *text, size_t len, rl_results *r, rl_err *err)
+{
+    rl_results_init(r);
+    cJSON *root;
+    RL_TRY(rl_json_parse(text, len, &root, err));
+    rl_status s = parse_root(root, r, err);
     cJSON_Delete(root);
     if (s != RL_OK)
         rl_results_free(r);
     return s;
 }
 
+rl_status rl_results_parse_json(const char *text, rl_results *r, rl_err *err)
+{
+    return parse_text(text, strlen(text), r, err);
+}
+
+/* A results file of the largest suite is a few MB. */
+#define RESULTS_MAX_BYTES ((size_t)256 << 20)
+
 rl_status rl_results_read_json(const char *path, rl_results *r, rl_err *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return rl_fail(err, RL_ERR_IO, "cannot read %s: %s", path, strerror(errno));
-    char *text = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len + 4096 + 1 > cap) {
-            cap = cap ? 2 * cap : 65536;
-            char *grown = realloc(text, cap);
-            if (!grown) {
-                free(text);
-                fclose(f);
-                return rl_fail(err, RL_ERR_NOMEM, "out of memory reading %s", path);
-            }
-            text = grown;
-        }
-        size_t n = fread(text + len, 1, cap - len - 1, f);
-        len += n;
-        if (n == 0)
-            break;
-    }
-    fclose(f);
-    text[len] = '\0';
+    rl_results_init(r);
+    char *text;
+    size_t len;
+    RL_TRY(rl_read_text_file(path, RESULTS_MAX_BYTES, &text, &len, err));
     rl_err inner;
-    rl_status s = rl_results_parse_json(text, r, &inner);
+    rl_status s = parse_text(text, len, r, &inner);
     free(text);
     if (s != RL_OK)
         return rl_fail(err, s, "%s: %s", path, inner.msg);

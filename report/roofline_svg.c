@@ -207,6 +207,7 @@ typedef struct plot {
     int not_plotted;
     double lx0, lx1, ly0, ly1; /* axis ranges, log10 */
     boxes obstacles;
+    rl_roof_set kept[4][2]; /* each layer's set and extent, plottable roofs only */
 } plot;
 
 static double px(const plot *p, double lx)
@@ -226,6 +227,55 @@ static double top_value(const rl_roof *roofs, int n)
         if (roofs[i].value > top && isfinite(roofs[i].value))
             top = roofs[i].value;
     return top;
+}
+
+/* ---- plottable values -------------------------------------------------------- */
+
+/* Only values in [PLOT_MIN, PLOT_MAX] are drawn (rates, bandwidths and
+ * intensities alike) and an axis spans at most MAX_DECADES: a subnormal or
+ * astronomic number from a hostile file cannot stretch an axis over hundreds
+ * of decades or reach the document as inf. */
+#define PLOT_MIN 1e-6
+#define PLOT_MAX 1e24
+#define MAX_DECADES 18
+
+static bool plottable(double v)
+{
+    return v >= PLOT_MIN && v <= PLOT_MAX; /* false for NaN */
+}
+
+static void keep_plottable(const rl_roof_set *in, rl_roof_set *out)
+{
+    memset(out, 0, sizeof *out);
+    for (int i = 0; i < in->memory_count && i < RL_MAX_ROOFS; i++)
+        if (plottable(in->memory[i].value))
+            out->memory[out->memory_count++] = in->memory[i];
+    for (int i = 0; i < in->compute_count && i < RL_MAX_ROOFS; i++)
+        if (plottable(in->compute[i].value))
+            out->compute[out->compute_count++] = in->compute[i];
+}
+
+/* Drop what cannot be drawn: roofs, intensities and rates out of range. */
+static void keep_plottable_only(plot *p)
+{
+    for (int l = 0; l < p->layer_count; l++) {
+        layer *ly = &p->layers[l];
+        keep_plottable(ly->set, &p->kept[l][0]);
+        ly->set = &p->kept[l][0];
+        if (ly->extent) {
+            keep_plottable(ly->extent, &p->kept[l][1]);
+            ly->extent = &p->kept[l][1];
+        }
+    }
+    for (size_t i = 0; i < p->n; i++) {
+        point *q = &p->pts[i];
+        if (!plottable(q->x))
+            q->x = 0;
+        if (!plottable(q->y1))
+            q->y1 = 0;
+        if (!plottable(q->y2))
+            q->y2 = 0;
+    }
 }
 
 /* ---- axis ranges ---------------------------------------------------------------- */
@@ -260,6 +310,8 @@ static void finish_range(range *r, double fallback_lo, double fallback_hi, doubl
         if (*hi - *lo < min_decades)
             (*lo)--;
     }
+    if (*hi - *lo > MAX_DECADES) /* keep the top: the roofs and the fastest cases */
+        *lo = *hi - MAX_DECADES;
 }
 
 static void choose_ranges(plot *p)
@@ -644,13 +696,18 @@ static bool in_y(const plot *p, double v)
     return v > 0 && isfinite(v) && log10(v) >= p->ly0 && log10(v) <= p->ly1;
 }
 
+static bool in_x(const plot *p, double v)
+{
+    return v > 0 && isfinite(v) && log10(v) >= p->lx0 && log10(v) <= p->lx1;
+}
+
 static void draw_points(rl_sbuf *b, plot *p)
 {
     rl_sbuf_put(b, "<g class=\"points\">\n");
     /* links and hollow markers first, so filled markers sit on top */
     for (size_t i = 0; i < p->n; i++) {
         const point *q = &p->pts[i];
-        if (q->zero_flop || !(q->x > 0))
+        if (q->zero_flop || !in_x(p, q->x))
             continue;
         const char *color = rl_op_color(q->op);
         shape s = precision_shape(q->prec);
@@ -680,7 +737,7 @@ static void reserve_markers(plot *p)
 {
     for (size_t i = 0; i < p->n; i++) {
         const point *q = &p->pts[i];
-        if (q->zero_flop || !(q->x > 0))
+        if (q->zero_flop || !in_x(p, q->x))
             continue;
         double x = px(p, log10(q->x));
         const double ys[2] = {q->y1, q->y2};
@@ -710,7 +767,7 @@ static int label_points(rl_sbuf *b, plot *p)
     const point *best[RL_OP_COUNT] = {0};
     for (size_t i = 0; i < p->n; i++) {
         const point *q = &p->pts[i];
-        if (q->zero_flop || !(q->x > 0) || !in_y(p, q->y1 > 0 ? q->y1 : q->y2))
+        if (q->zero_flop || !in_x(p, q->x) || !in_y(p, q->y1 > 0 ? q->y1 : q->y2))
             continue;
         const point *cur = best[q->op];
         double yq = q->y1 > 0 ? q->y1 : q->y2;
@@ -929,6 +986,7 @@ static double bandwidth_strip(rl_sbuf *b, plot *p, double y)
     double lo, hi;
     finish_range(&r, 9, 11, 2, &lo, &hi);
     const double x0 = LX + 6, x1 = W - 14;
+#define IN_STRIP(v) ((v) > 0 && log10(v) >= lo && log10(v) <= hi)
 #define BX(v) (x0 + (log10(v) - lo) / (hi - lo) * (x1 - x0))
     /* roof ticks with level names, above the axis */
     double ax = y + 30;
@@ -944,7 +1002,7 @@ static double bandwidth_strip(rl_sbuf *b, plot *p, double y)
         const rl_roof_set *s = p->layers[l].set;
         for (int i = 0; i < s->memory_count; i++) {
             double v = s->memory[i].value;
-            if (!(v > 0) || !isfinite(v))
+            if (!IN_STRIP(v))
                 continue;
             double x = BX(v);
             rl_sbuf_printf(b,
@@ -986,14 +1044,14 @@ static double bandwidth_strip(rl_sbuf *b, plot *p, double y)
         rl_sbuf_put(b, "\"><title>");
         rl_sbuf_put_xml(b, q->title);
         rl_sbuf_put(b, "</title>");
-        if (q->y1 > 0 && q->y2 > 0)
+        if (IN_STRIP(q->y1) && IN_STRIP(q->y2))
             rl_sbuf_printf(b,
                            "<line class=\"link\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
                            "stroke=\"%s\" stroke-width=\"1\" stroke-opacity=\"0.7\"/>",
                            BX(q->y1), my, BX(q->y2), my, color);
-        if (q->y2 > 0)
+        if (IN_STRIP(q->y2))
             marker(b, s, BX(q->y2), my, 4, color, false, "p bw");
-        if (q->y1 > 0)
+        if (IN_STRIP(q->y1))
             marker(b, s, BX(q->y1), my, 4, color, true, "m bw");
         rl_sbuf_put(b, "</g>\n");
     }
@@ -1011,6 +1069,7 @@ static double bandwidth_strip(rl_sbuf *b, plot *p, double y)
                          "#333333", "bw-axis", t, 9);
     }
 #undef BX
+#undef IN_STRIP
     return axis_y + 24;
 }
 
@@ -1020,6 +1079,7 @@ static char *render(plot *p)
 {
     rl_sbuf b;
     rl_sbuf_init(&b);
+    keep_plottable_only(p);
     choose_ranges(p);
     p->obstacles.n = 0;
     rl_sbuf_printf(&b,
@@ -1220,7 +1280,8 @@ static double rate_of(const rl_case_result *c)
 {
     if (!c || c->outcome != RL_CASE_OK)
         return 0;
-    return zero_flop(c) ? c->byte_per_s : c->flop_per_s;
+    const double v = zero_flop(c) ? c->byte_per_s : c->flop_per_s;
+    return v > 0 && isfinite(v) ? v : 0;
 }
 
 static const rl_case_result *find_case(const rl_results *r, const char *name)
@@ -1244,9 +1305,12 @@ static void compare_title(const rl_case_result *a, const rl_case_result *b, cons
     rl_format_time(b && b->outcome == RL_CASE_OK ? b->time_s.median : NAN, tb, sizeof tb);
     int n = snprintf(buf, len, "%s\nintensity %.3g FLOP/B\nA (%s): %s, median %s\nB (%s): %s, median %s",
                      c->name, c->intensity, la, ra, ta, lb, rb, tb);
-    if (n > 0 && (size_t)n < len && rate_of(a) > 0 && rate_of(b) > 0)
-        snprintf(buf + n, len - (size_t)n, "\nB/A rate %.3f, B/A time %.3f",
-                 rate_of(b) / rate_of(a), b->time_s.median / a->time_s.median);
+    if (n > 0 && (size_t)n < len && rate_of(a) > 0 && rate_of(b) > 0) {
+        n += snprintf(buf + n, len - (size_t)n, "\nB/A rate %.3f", rate_of(b) / rate_of(a));
+        if (n > 0 && (size_t)n < len && a->time_s.median > 0 && b->time_s.median > 0)
+            snprintf(buf + n, len - (size_t)n, ", B/A time %.3f",
+                     b->time_s.median / a->time_s.median);
+    }
 }
 
 char *rl_compare_svg_string(const rl_results *a, const rl_results *b, const char *label_a,

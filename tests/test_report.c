@@ -1,6 +1,7 @@
 /* Tests of the report: the roofline SVG (well-formed, one marker per point,
  * few labels, escaped text), the HTML page, the "why" notes, compare and
  * merge. */
+#include <float.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -340,6 +341,60 @@ static void test_svg_empty_and_no_predictions(void **state)
     rl_results_free(&r);
 }
 
+/* Roofs and points no device has (a subnormal, an astronomic value) must
+ * neither reach the document as inf/nan nor stretch the axes over hundreds
+ * of decades: the reader refuses them, and the picture stays bounded even
+ * when it is handed them directly. */
+static void test_svg_hostile_numbers(void **state)
+{
+    (void)state;
+    static const double hostile[][2] = {
+        {5e-324, 1e12}, {1e308, 1e12}, {100e9, 1e308}, {100e9, 5e-324}, {DBL_MAX, DBL_MIN},
+    };
+    for (size_t h = 0; h < sizeof hostile / sizeof hostile[0]; h++) {
+        rl_results r;
+        rl_results_init(&r);
+        rl_roof_set *d = &r.ceilings.datasheet;
+        add_roof(d->memory, &d->memory_count, "DRAM", "", hostile[h][0], "x");
+        add_roof(d->compute, &d->compute_count, "fp32", "simd", hostile[h][1], "x");
+        rl_roof_set *m = &r.ceilings.measured;
+        add_roof(m->memory, &m->memory_count, "L1", "", 1e9, "x");
+        add_roof(m->compute, &m->compute_count, "fp32", "simd", hostile[h][1], "x");
+        rl_err err;
+        rl_case_result c = make_case("gemm/fp32/x", RL_OP_GEMM, RL_PREC_FP32, 1e9, 1e7, 1e-2, 1e12);
+        assert_int_equal(rl_results_append(&r, &c, &err), RL_OK);
+        rl_case_result tiny = make_case("gemm/fp32/tiny", RL_OP_GEMM, RL_PREC_FP32, 1e-300,
+                                        1e300, 1e7, 1e12);
+        assert_int_equal(rl_results_append(&r, &tiny, &err), RL_OK);
+        rl_case_result copy = make_case("copy/fp32/x", RL_OP_COPY, RL_PREC_FP32, 0, 1e300, 1e-300,
+                                        1e12);
+        assert_int_equal(rl_results_append(&r, &copy, &err), RL_OK);
+        char *svg = rl_roofline_svg_string(&r);
+        assert_non_null(svg);
+        const char *problem = xml_problem(svg);
+        if (problem)
+            fail_msg("hostile set %zu: SVG not well-formed: %s", h, problem);
+        const char *bad = strstr(svg, "inf") ? strstr(svg, "inf") : strstr(svg, "nan");
+        if (bad)
+            fail_msg("hostile set %zu: inf or nan in the SVG: %.80s", h,
+                     bad - svg > 40 ? bad - 40 : bad);
+        /* a bounded number of axis labels (decades) on each axis */
+        size_t labels = count(svg, "text-anchor=\"middle\">") + count(svg, "text-anchor=\"end\">");
+        if (labels > 80)
+            fail_msg("hostile set %zu: %zu axis labels", h, labels);
+        free(svg);
+        char *cmp = rl_compare_svg_string(&r, &r, "a", "b");
+        assert_non_null(cmp);
+        assert_null(xml_problem(cmp));
+        bad = strstr(cmp, "inf") ? strstr(cmp, "inf") : strstr(cmp, "nan");
+        if (bad)
+            fail_msg("hostile set %zu: inf or nan in the compare SVG: %.80s", h,
+                     bad - cmp > 40 ? bad - 40 : bad);
+        free(cmp);
+        rl_results_free(&r);
+    }
+}
+
 static void test_xml_escaping(void **state)
 {
     (void)state;
@@ -537,6 +592,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_svg_well_formed_and_counts),
         cmocka_unit_test(test_svg_empty_and_no_predictions),
+        cmocka_unit_test(test_svg_hostile_numbers),
         cmocka_unit_test(test_xml_escaping),
         cmocka_unit_test(test_html),
         cmocka_unit_test(test_why),

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "report/rl_ceilings_file.h"
 #include "report/rl_results.h"
 
 static void make_results(rl_results *r)
@@ -212,6 +213,206 @@ static void malformed_json(void **state)
     assert_int_equal(rl_results_read_json("/nonexistent/results.json", &r, &err), RL_ERR_IO);
 }
 
+/* Every message is one short printable line: no raw bytes of the input. */
+static void assert_clean_message(const char *msg)
+{
+    assert_true(strlen(msg) < 300);
+    for (const unsigned char *p = (const unsigned char *)msg; *p; p++)
+        if (*p < 0x20 || *p >= 0x7f)
+            fail_msg("raw byte 0x%02x in message: %s", *p, msg);
+}
+
+static rl_status parse_case(const char *case_json, rl_results *r, rl_err *err)
+{
+    char doc[2048];
+    snprintf(doc, sizeof doc, "{\"schema\": \"rooflab.results/1\", \"cases\": [%s]}", case_json);
+    return rl_results_parse_json(doc, r, err);
+}
+
+static rl_status parse_top(const char *members, rl_results *r, rl_err *err)
+{
+    char doc[2048];
+    snprintf(doc, sizeof doc, "{\"schema\": \"rooflab.results/1\", %s, \"cases\": []}", members);
+    return rl_results_parse_json(doc, r, err);
+}
+
+/* Numbers no run writes are refused with a line naming the field, before
+ * any cast: today's casts of 1e300 and -1 into int and size_t are undefined. */
+static void hostile_numbers(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *json, *words;
+    } cases[] = {
+        {"{\"op\": \"gemm\", \"precision\": \"fp32\", \"shape\": {\"m\": 1e300}}", "\"m\""},
+        {"{\"op\": \"gemm\", \"precision\": \"fp32\", \"shape\": {\"m\": -1}}", "\"m\""},
+        {"{\"op\": \"gemm\", \"precision\": \"fp32\", \"shape\": {\"k\": 2.5}}", "whole number"},
+        {"{\"op\": \"gemm\", \"precision\": \"fp32\", \"kernel_version\": 1e300}", "kernel_version"},
+        {"{\"op\": \"gemm\", \"precision\": \"fp32\", \"time_s\": {\"repetitions\": -1}}",
+         "repetitions"},
+        {"{\"op\": \"gemm\", \"precision\": \"fp32\", \"time_s\": {\"median\": -0.5}}", "median"},
+        {"{\"op\": \"gemm\", \"precision\": \"fp32\", \"flops\": 1e999}", "flops"},
+        {"{\"op\": \"gemm\", \"precision\": \"fp32\", \"flops\": \"12\"}", "not a number"},
+        {"{\"op\": \"gemm\", \"precision\": \"fp32\", \"achieved\": {\"flop_per_s\": 1e308}}",
+         "flop_per_s"},
+        {"{\"op\": \"gemm\", \"precision\": \"fp32\", \"validation\": {\"checked_units\": 1e19}}",
+         "checked_units"},
+        {"{\"op\": \"gemm\", \"precision\": \"fp32\", \"predicted\": {\"mfu\": -3}}", "mfu"},
+        {"7", "not an object"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        rl_results r;
+        rl_err err = {{0}};
+        if (parse_case(cases[i].json, &r, &err) != RL_ERR_INVALID)
+            fail_msg("accepted: %s", cases[i].json);
+        if (!strstr(err.msg, cases[i].words))
+            fail_msg("'%s' not in: %s", cases[i].words, err.msg);
+        assert_clean_message(err.msg);
+    }
+    static const struct {
+        const char *json, *words;
+    } tops[] = {
+        {"\"threads\": 1e300", "threads"},
+        {"\"cpu\": {\"llc_bytes\": -1}", "llc_bytes"},
+        {"\"cpu\": {\"cores\": 1e10}", "cores"},
+        {"\"blas\": {\"threads\": -7}", "threads"},
+        {"\"device_state\": {\"start\": {\"clock_mhz\": 1e300}}", "clock_mhz"},
+        {"\"ceilings\": {\"measured\": {\"memory\": [{\"level\": \"L1\", \"byte_per_s\": 5e-324}]}}",
+         "L1"},
+        {"\"ceilings\": {\"datasheet\": {\"compute\": [{\"precision\": \"fp32\", \"flop_per_s\": "
+         "1e308}]}}",
+         "fp32"},
+        {"\"ceilings\": {\"datasheet\": {\"memory\": [{\"level\": \"DRAM\"}]}}", "missing"},
+    };
+    for (size_t i = 0; i < sizeof tops / sizeof tops[0]; i++) {
+        rl_results r;
+        rl_err err = {{0}};
+        if (parse_top(tops[i].json, &r, &err) != RL_ERR_INVALID)
+            fail_msg("accepted: %s", tops[i].json);
+        if (!strstr(err.msg, tops[i].words))
+            fail_msg("'%s' not in: %s", tops[i].words, err.msg);
+        assert_clean_message(err.msg);
+    }
+    /* null is what cJSON writes for NaN and infinity: read as absent */
+    rl_results r;
+    rl_err err;
+    assert_int_equal(parse_case("{\"op\": \"gemm\", \"precision\": \"fp32\", \"status\": \"ok\", "
+                                "\"time_s\": {\"median\": 0.5, \"cv\": null}, "
+                                "\"validation\": {\"max_rel_err\": null}}",
+                                &r, &err),
+                     RL_OK);
+    assert_int_equal(r.count, 1);
+    assert_near(r.cases[0].time_s.median, 0.5, 0);
+    rl_results_free(&r);
+}
+
+/* Binary garbage and control characters never reach a message or a string
+ * field as raw bytes. */
+static void hostile_bytes(void **state)
+{
+    (void)state;
+    rl_results r;
+    rl_err err;
+    const char garbage[] = "{\"schema\": \"rooflab.results/1\", \"cases\": [\x01\x02\xff\xfe\n"
+                           "\x1b[31mred\x1b[0m\n\n\n";
+    assert_int_equal(rl_results_parse_json(garbage, &r, &err), RL_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "malformed JSON at line 1"));
+    assert_clean_message(err.msg);
+    assert_int_equal(parse_case("{\"op\": \"\\u001b[2J\\u0007gemm\xff\", \"precision\": \"fp32\"}",
+                                &r, &err),
+                     RL_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "unknown op"));
+    assert_clean_message(err.msg);
+    char long_op[600];
+    memset(long_op, 'x', sizeof long_op);
+    memcpy(long_op, "{\"op\": \"", 8);
+    snprintf(long_op + 500, 100, "\", \"precision\": \"fp32\"}");
+    assert_int_equal(parse_case(long_op, &r, &err), RL_ERR_INVALID);
+    assert_clean_message(err.msg);
+    assert_true(strlen(err.msg) < 100);
+    /* string fields keep valid UTF-8 and lose control characters */
+    assert_int_equal(parse_top("\"host\": \"n\\u00f6de\\n\\u001b[31m\\t-a\"", &r, &err), RL_OK);
+    assert_string_equal(r.info.host, "n\xc3\xb6" "de??[31m?-a");
+    rl_results_free(&r);
+}
+
+/* A folder, an empty file and a huge file are said as such. */
+static void unreadable_files(void **state)
+{
+    (void)state;
+    rl_results r;
+    rl_err err;
+    char *dir = temp_dir();
+    assert_int_equal(rl_results_read_json(dir, &r, &err), RL_ERR_IO);
+    assert_non_null(strstr(err.msg, "Is a directory"));
+    assert_null(strstr(err.msg, "malformed"));
+    char path[600];
+    snprintf(path, sizeof path, "%s/empty.json", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fclose(f);
+    assert_int_equal(rl_results_read_json(path, &r, &err), RL_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "unexpected end"));
+    unlink(path);
+    rmdir(dir);
+    free(dir);
+}
+
+static rl_status load_ceilings_text(const char *dir, const char *text, rl_err *err)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/c.json", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    rl_ceilings_record rec;
+    rl_status s = rl_ceilings_load(path, &rec, err);
+    unlink(path);
+    return s;
+}
+
+/* The ceilings cache: implausible roofs and sweep points refused, a folder
+ * said as such. */
+static void hostile_ceilings(void **state)
+{
+    (void)state;
+    char *dir = temp_dir();
+    rl_err err;
+    static const struct {
+        const char *body, *words;
+    } bad[] = {
+        {"\"measured\": {\"memory\": [{\"level\": \"L1\", \"byte_per_s\": 5e-324}]}", "L1"},
+        {"\"measured\": {\"compute\": [{\"precision\": \"fp32\", \"flop_per_s\": 1e308}]}", "fp32"},
+        {"\"measured\": {\"compute\": [{\"precision\": \"fp32\", \"flop_per_s\": -1}]}", "fp32"},
+        {"\"sweep\": [{\"working_set_bytes\": -4096, \"byte_per_s\": 1e10}]}", "working_set"},
+        {"\"sweep\": [{\"working_set_bytes\": 4096, \"byte_per_s\": 1e999}]}", "byte_per_s"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char text[512];
+        snprintf(text, sizeof text, "{\"schema\": \"rooflab.ceilings/1\", %s}", bad[i].body);
+        if (load_ceilings_text(dir, text, &err) != RL_ERR_INVALID)
+            fail_msg("accepted: %s", text);
+        if (!strstr(err.msg, bad[i].words))
+            fail_msg("'%s' not in: %s", bad[i].words, err.msg);
+        assert_clean_message(err.msg);
+    }
+    assert_int_equal(load_ceilings_text(dir, "\x7f" "ELF\x02\x01\x01\n\n", &err), RL_ERR_INVALID);
+    assert_clean_message(err.msg);
+    assert_int_equal(load_ceilings_text(dir,
+                                        "{\"schema\": \"rooflab.ceilings/1\", \"measured\": "
+                                        "{\"memory\": [{\"level\": \"DRAM\", \"byte_per_s\": "
+                                        "2.5e10}]}, \"sweep\": [{\"working_set_bytes\": 4096, "
+                                        "\"byte_per_s\": 1e11}]}",
+                                        &err),
+                     RL_OK);
+    rl_ceilings_record rec;
+    assert_int_equal(rl_ceilings_load(dir, &rec, &err), RL_ERR_IO);
+    assert_non_null(strstr(err.msg, "Is a directory"));
+    rmdir(dir);
+    free(dir);
+}
+
 static void unwritable_places(void **state)
 {
     (void)state;
@@ -253,6 +454,10 @@ int main(void)
         cmocka_unit_test(csv_rows),
         cmocka_unit_test(malformed_json),
         cmocka_unit_test(unwritable_places),
+        cmocka_unit_test(hostile_numbers),
+        cmocka_unit_test(hostile_bytes),
+        cmocka_unit_test(unreadable_files),
+        cmocka_unit_test(hostile_ceilings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
