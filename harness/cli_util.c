@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "report/rl_json_read.h"
+
 rl_status rl_cli_parse_i64(const char *text, const char *option, int64_t min, int64_t max,
                            int64_t *out, rl_err *err)
 {
@@ -24,7 +26,10 @@ rl_status rl_cli_parse_i64(const char *text, const char *option, int64_t min, in
 
 int rl_cli_fail(const char *cmd, const char *message)
 {
-    fprintf(stderr, "rooflab %s: %s\n", cmd, message);
+    /* A message may quote a file's bytes: one line, printable, always. */
+    char clean[RL_ERR_LEN + 64];
+    rl_clean_text(message, clean, sizeof clean);
+    fprintf(stderr, "rooflab %s: %s\n", cmd, clean);
     return 2;
 }
 
@@ -38,7 +43,7 @@ int rl_cli_parse_out_only(const char *cmd, const char *usage, int argc, char **a
     };
     char msg[256];
     int c;
-    optind = 1;
+    optind = 0; /* 0, not 1: glibc's getopt then forgets any earlier argv */
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
         switch (c) {

@@ -99,23 +99,28 @@ static rl_status parse_record(const cJSON *root, rl_ceilings_record *rec, rl_err
     return RL_OK;
 }
 
+rl_status rl_ceilings_parse(const char *text, size_t len, rl_ceilings_record *rec, rl_err *err)
+{
+    memset(rec, 0, sizeof *rec);
+    cJSON *root;
+    RL_TRY(rl_json_parse(text, len, &root, err));
+    rl_status s = parse_record(root, rec, err);
+    cJSON_Delete(root);
+    if (s != RL_OK)
+        memset(rec, 0, sizeof *rec);
+    return s;
+}
+
 rl_status rl_ceilings_load(const char *path, rl_ceilings_record *rec, rl_err *err)
 {
     memset(rec, 0, sizeof *rec);
     char *text;
     size_t len;
     RL_TRY(rl_read_text_file(path, CEILINGS_MAX_BYTES, &text, &len, err));
-    cJSON *root;
     rl_err inner;
-    rl_status s = rl_json_parse(text, len, &root, &inner);
+    rl_status s = rl_ceilings_parse(text, len, rec, &inner);
     free(text);
-    if (s == RL_OK) {
-        s = parse_record(root, rec, &inner);
-        cJSON_Delete(root);
-    }
-    if (s != RL_OK) {
-        memset(rec, 0, sizeof *rec);
+    if (s != RL_OK)
         return rl_fail(err, s, "%s: %s", path, inner.msg);
-    }
     return RL_OK;
 }

@@ -53,11 +53,15 @@ static size_t utf8_length(const unsigned char *p)
 
 void rl_json_string(const cJSON *o, const char *key, char *dst, size_t len)
 {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    rl_clean_text(cJSON_IsString(v) && v->valuestring ? v->valuestring : "", dst, len);
+}
+
+void rl_clean_text(const char *s, char *dst, size_t len)
+{
     if (!len)
         return;
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    const unsigned char *p =
-        (const unsigned char *)(cJSON_IsString(v) && v->valuestring ? v->valuestring : "");
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
     size_t out = 0;
     while (*p) {
         size_t n = utf8_length(p);
@@ -188,8 +192,13 @@ rl_status rl_json_parse(const char *text, size_t len, cJSON **root, rl_err *err)
     if (end < text + len && *end == '\0')
         return rl_fail(err, RL_ERR_INVALID, "malformed JSON: a NUL byte at line %zu, column %zu",
                        line, col);
-    char near[40];
-    rl_quote_text(end < text + len ? end : "", 24, near, sizeof near);
+    /* the text need not end in '\0': copy a bounded excerpt first */
+    char excerpt[26], near[40];
+    const size_t left = (size_t)(text + len - end);
+    const size_t take = left < sizeof excerpt - 1 ? left : sizeof excerpt - 1;
+    memcpy(excerpt, end, take);
+    excerpt[take] = '\0';
+    rl_quote_text(excerpt, 24, near, sizeof near);
     return rl_fail(err, RL_ERR_INVALID, "malformed JSON at line %zu, column %zu%s%s%s", line, col,
                    near[0] ? " near '" : " (unexpected end)", near, near[0] ? "'" : "");
 }

@@ -31,5 +31,7 @@ rl_status rl_ceilings_default_path(const char *host, const char *device, char *b
 /* Write atomically, creating the folder. */
 rl_status rl_ceilings_save(const char *path, const rl_ceilings_record *rec, rl_err *err);
 rl_status rl_ceilings_load(const char *path, rl_ceilings_record *rec, rl_err *err);
+/* The same from the file's text; every number checked plausible. */
+rl_status rl_ceilings_parse(const char *text, size_t len, rl_ceilings_record *rec, rl_err *err);
 
 #endif

@@ -1,8 +1,9 @@
-/* rooflab report (internal): reading the JSON files we did not write in this
+/* rooflab report: reading the JSON files we did not write in this
  * process (results, ceilings) as hostile input. Every number is checked
  * finite and inside a plausible range before use, integers are checked whole
  * and in range before any cast, strings lose control characters and invalid
- * UTF-8, and messages quote at most a short, printable excerpt of the input. */
+ * UTF-8, and messages quote at most a short, printable excerpt of the input.
+ * The CLI prints every message through rl_clean_text. */
 #ifndef RL_JSON_READ_H
 #define RL_JSON_READ_H
 
@@ -24,6 +25,10 @@
 /* Copy s for a message: printable ASCII only (others become '?'), at most
  * max characters, then "...". dst always ends in '\0'. */
 void rl_quote_text(const char *s, size_t max, char *dst, size_t len);
+
+/* Copy s into dst with control characters and invalid UTF-8 replaced by
+ * '?', cut on a character boundary: safe to print on one line. */
+void rl_clean_text(const char *s, char *dst, size_t len);
 
 /* Copy a string member into dst (absent or not a string: ""), control
  * characters and invalid UTF-8 replaced by '?', cut on a character boundary. */
