@@ -8,11 +8,14 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "harness/rl_case.h"
+#include "harness/rl_cli_util.h"
 #include "kernels/rl_dtype.h"
+#include "report/rl_json_read.h"
 #include "tests/rl_test.h"
 
 static const rl_measure_settings quick_settings = {
@@ -190,6 +193,36 @@ static void poison_is_no_valid_output(void **state)
     }
 }
 
+/* The options parser of report/compare/merge starts afresh on each call:
+ * glibc's getopt otherwise resumes inside the previous argv (a stale
+ * pointer) when the last call stopped within a group of short options. */
+static void out_only_parser_starts_afresh(void **state)
+{
+    (void)state;
+    char a0[] = "report", a1[] = "-hh", b1[] = "--bogus";
+    char *first[] = {a0, a1, NULL};
+    char *second[] = {a0, b1, NULL};
+    const char *out = NULL;
+    FILE *saved = stdout;
+    stdout = fopen("/dev/null", "w");
+    assert_non_null(stdout);
+    assert_int_equal(rl_cli_parse_out_only("report", "usage\n", 2, first, &out), 0);
+    fclose(stdout);
+    stdout = saved;
+    assert_int_equal(rl_cli_parse_out_only("report", "usage\n", 2, second, &out), 2);
+}
+
+/* What the CLI prints is one printable line, whatever a message quotes. */
+static void messages_printed_clean(void **state)
+{
+    (void)state;
+    char clean[64];
+    rl_clean_text("a\nb\x1b[31m\xff\xc3\xa9\t", clean, sizeof clean);
+    assert_string_equal(clean, "a?b?[31m?\xc3\xa9?");
+    rl_clean_text("\xe2\x82\xac\xe2\x82\xac", clean, 5); /* never half a character */
+    assert_string_equal(clean, "\xe2\x82\xac");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -199,6 +232,8 @@ int main(void)
         cmocka_unit_test(unsupported_is_reported),
         cmocka_unit_test(tolerances_fit_precision),
         cmocka_unit_test(poison_is_no_valid_output),
+        cmocka_unit_test(out_only_parser_starts_afresh),
+        cmocka_unit_test(messages_printed_clean),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
