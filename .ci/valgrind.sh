@@ -8,13 +8,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh cmake ninja-build pkg-config gcc g++ valgrind python3 \
     libopenblas-dev libhwloc-dev libbenchmark-dev libcjson-dev
-build=${VALGRIND_BUILD:-build-valgrind}
+build=${MEMCHECK_BUILD:-build-memcheck}
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DROOFLAB_NATIVE=OFF \
     -DROOFLAB_CUDA=OFF -DBUILD_TESTING=OFF >/dev/null
 cmake --build "$build" -j "${JOBS:-2}" --target rooflab
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 export OPENBLAS_CORETYPE=Haswell
+# rooflab re-executes itself to set this one; under valgrind /proc/self/exe
+# is valgrind's own tool, so it is set here
+export OMP_WAIT_POLICY=PASSIVE
 memcheck() {
     valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
         --show-leak-kinds=definite --num-callers=30 "$@"

@@ -55,10 +55,11 @@ static void out_only_argv(const char *text, size_t size)
         argv[argc++] = (char *)text + i;
     argv[argc] = NULL;
     const char *out = NULL;
-    FILE *saved = stdout;
-    stdout = fuzz_sink(); /* --help prints the usage */
+    FILE *saved_out = stdout, *saved_err = stderr;
+    stdout = stderr = fuzz_sink(); /* the usage, the one-line error */
     (void)rl_cli_parse_out_only("report", "usage\n", argc, argv, &out);
-    stdout = saved;
+    stdout = saved_out;
+    stderr = saved_err;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
