@@ -304,6 +304,13 @@ static void hostile_numbers(void **state)
     assert_int_equal(r.count, 1);
     assert_near(r.cases[0].time_s.median, 0.5, 0);
     rl_results_free(&r);
+    /* a failed validation's error may be astronomic and is still read */
+    assert_int_equal(parse_case("{\"op\": \"gemm\", \"precision\": \"fp32\", "
+                                "\"status\": \"validation_failed\", "
+                                "\"validation\": {\"max_rel_err\": 1e300}}",
+                                &r, &err),
+                     RL_OK);
+    rl_results_free(&r);
 }
 
 /* Binary garbage and control characters never reach a message or a string
