@@ -325,7 +325,7 @@ static rl_status read_case(const cJSON *o, size_t index, rl_case_result *c, rl_e
         NUM(p, "measured_fraction_of_binding_roof", 0, RATIO, 0, c->predicted.roof_fraction);
         NUM(o, "mfu", 0, RATIO, 0, c->predicted.measured_mfu);
     }
-    rl_energy_read_json(o, &c->energy);
+    RL_TRY(rl_energy_read_json(o, &c->energy, where, err));
     return RL_OK;
 }
 
@@ -377,7 +377,7 @@ static rl_status read_device_state(const cJSON *o, rl_device_state *d, const cha
     NUM(o, "power_w", 0, 1e6, -1.0, d->power_draw_w);
     NUM(o, "power_limit_w", 0, 1e6, -1.0, d->power_limit_w);
     NUM(o, "temperature_c", 0, 1e4, -1.0, d->temperature_c);
-    rl_device_state_read_extra_json(o, d);
+    RL_TRY(rl_device_state_read_extra_json(o, d, where, err));
     return RL_OK;
 }
 

@@ -5,20 +5,11 @@
 
 #include "report/state_json.h"
 
-static double number(const cJSON *o, const char *key, double fallback)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsNumber(v) ? v->valuedouble : fallback;
-}
+#include "report/rl_json_read.h"
 
-static void text(const cJSON *o, const char *key, char *dst, size_t len)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    if (cJSON_IsString(v) && len > 0) {
-        strncpy(dst, v->valuestring, len - 1);
-        dst[len - 1] = '\0';
-    }
-}
+/* Numbers read checked plausible (rl_json_read.h); -1 is "unknown". */
+#define NUM(o, key, lo, hi, fallback, dst) \
+    RL_TRY(rl_json_number(o, key, lo, hi, fallback, &(dst), where, err))
 
 void rl_device_state_add_extra_json(cJSON *o, const rl_device_state *d)
 {
@@ -52,14 +43,15 @@ void rl_device_state_add_extra_json(cJSON *o, const rl_device_state *d)
     }
 }
 
-void rl_device_state_read_extra_json(const cJSON *o, rl_device_state *d)
+rl_status rl_device_state_read_extra_json(const cJSON *o, rl_device_state *d, const char *where,
+                                          rl_err *err)
 {
-    d->sm_clock_max_mhz = number(o, "clock_max_mhz", -1.0);
-    d->sm_clock_min_mhz = number(o, "clock_min_mhz", -1.0);
+    NUM(o, "clock_max_mhz", -1, 1e6, -1.0, d->sm_clock_max_mhz);
+    NUM(o, "clock_min_mhz", -1, 1e6, -1.0, d->sm_clock_min_mhz);
     const cJSON *pinned = cJSON_GetObjectItemCaseSensitive(o, "clocks_pinned");
     d->clocks_pinned = cJSON_IsBool(pinned) ? cJSON_IsTrue(pinned) : -1;
     d->power_mode[0] = '\0';
-    text(o, "power_mode", d->power_mode, sizeof d->power_mode);
+    rl_json_string(o, "power_mode", d->power_mode, sizeof d->power_mode);
     d->rail_count = 0;
     const cJSON *item;
     cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(o, "rails"))
@@ -68,10 +60,10 @@ void rl_device_state_read_extra_json(const cJSON *o, rl_device_state *d)
             break;
         rl_power_rail *r = &d->rails[d->rail_count++];
         r->name[0] = '\0';
-        text(item, "name", r->name, sizeof r->name);
-        r->voltage_v = number(item, "voltage_v", -1.0);
-        r->current_a = number(item, "current_a", -1.0);
-        r->power_w = number(item, "power_w", -1.0);
+        rl_json_string(item, "name", r->name, sizeof r->name);
+        NUM(item, "voltage_v", -1, 1e4, -1.0, r->voltage_v);
+        NUM(item, "current_a", -1, 1e5, -1.0, r->current_a);
+        NUM(item, "power_w", -1, 1e6, -1.0, r->power_w);
     }
     d->zone_count = 0;
     cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(o, "thermal_zones"))
@@ -80,9 +72,10 @@ void rl_device_state_read_extra_json(const cJSON *o, rl_device_state *d)
             break;
         rl_thermal_zone *z = &d->zones[d->zone_count++];
         z->name[0] = '\0';
-        text(item, "name", z->name, sizeof z->name);
-        z->temperature_c = number(item, "temperature_c", -1.0);
+        rl_json_string(item, "name", z->name, sizeof z->name);
+        NUM(item, "temperature_c", -300, 1e4, -1.0, z->temperature_c);
     }
+    return RL_OK;
 }
 
 void rl_energy_add_json(cJSON *o, const rl_energy_estimate *e)
@@ -100,16 +93,18 @@ void rl_energy_add_json(cJSON *o, const rl_energy_estimate *e)
     cJSON_AddNumberToObject(x, "byte_per_joule", e->byte_per_joule);
 }
 
-void rl_energy_read_json(const cJSON *o, rl_energy_estimate *e)
+rl_status rl_energy_read_json(const cJSON *o, rl_energy_estimate *e, const char *where,
+                              rl_err *err)
 {
     const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, "energy_estimate");
     *e = (rl_energy_estimate){0};
     if (!cJSON_IsObject(x))
-        return;
+        return RL_OK;
     e->present = true;
-    e->power_before_w = number(x, "power_before_w", -1.0);
-    e->power_after_w = number(x, "power_after_w", -1.0);
-    e->joule_per_call = number(x, "joule_per_call", -1.0);
-    e->flop_per_joule = number(x, "flop_per_joule", 0.0);
-    e->byte_per_joule = number(x, "byte_per_joule", 0.0);
+    NUM(x, "power_before_w", -1, 1e6, -1.0, e->power_before_w);
+    NUM(x, "power_after_w", -1, 1e6, -1.0, e->power_after_w);
+    NUM(x, "joule_per_call", -1, 1e9, -1.0, e->joule_per_call);
+    NUM(x, "flop_per_joule", 0, 1e30, 0.0, e->flop_per_joule);
+    NUM(x, "byte_per_joule", 0, 1e30, 0.0, e->byte_per_joule);
+    return RL_OK;
 }

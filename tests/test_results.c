@@ -258,6 +258,9 @@ static void hostile_numbers(void **state)
         {"{\"op\": \"gemm\", \"precision\": \"fp32\", \"validation\": {\"checked_units\": 1e19}}",
          "checked_units"},
         {"{\"op\": \"gemm\", \"precision\": \"fp32\", \"predicted\": {\"mfu\": -3}}", "mfu"},
+        {"{\"op\": \"gemm\", \"precision\": \"fp32\", \"energy_estimate\": "
+         "{\"joule_per_call\": 1e300}}",
+         "joule_per_call"},
         {"7", "not an object"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -277,6 +280,8 @@ static void hostile_numbers(void **state)
         {"\"cpu\": {\"cores\": 1e10}", "cores"},
         {"\"blas\": {\"threads\": -7}", "threads"},
         {"\"device_state\": {\"start\": {\"clock_mhz\": 1e300}}", "clock_mhz"},
+        {"\"device_state\": {\"end\": {\"rails\": [{\"name\": \"VDD_IN\", \"power_w\": 1e300}]}}",
+         "power_w"},
         {"\"ceilings\": {\"measured\": {\"memory\": [{\"level\": \"L1\", \"byte_per_s\": 5e-324}]}}",
          "L1"},
         {"\"ceilings\": {\"datasheet\": {\"compute\": [{\"precision\": \"fp32\", \"flop_per_s\": "
