@@ -10,6 +10,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* How a family decides which layers attend within a sliding window. */
@@ -211,6 +212,51 @@ static rl_status resolve_sliding(const cJSON *root, const family *f, rl_llm_conf
     return RL_OK;
 }
 
+static int cmp_i64(const void *a, const void *b)
+{
+    const int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Layers with the sparse block: every step-th, less those listed in
+ * mlp_only_layers. Counted without walking the layers, which a hostile
+ * config may make 2^31 of. */
+static rl_status count_sparse_layers(const cJSON *dense, int64_t step, rl_llm_config *c,
+                                     rl_err *err)
+{
+    const char *origin = c->origin;
+    c->layout.moe_layers = c->layers / step;
+    if (!dense)
+        return RL_OK;
+    if (!cJSON_IsArray(dense) || cJSON_GetArraySize(dense) > c->layers)
+        return rl_fail(err, RL_ERR_INVALID,
+                       "%s: \"mlp_only_layers\" must be a list of at most num_hidden_layers "
+                       "layer numbers",
+                       origin);
+    const int n = cJSON_GetArraySize(dense);
+    int64_t *ids = malloc((size_t)(n ? n : 1) * sizeof *ids);
+    if (!ids)
+        return rl_fail(err, RL_ERR_NOMEM, "%s: out of memory", origin);
+    int k = 0;
+    const cJSON *d;
+    cJSON_ArrayForEach(d, dense) {
+        const double v = cJSON_IsNumber(d) ? d->valuedouble : -1;
+        if (!(v >= 0) || v != floor(v) || v >= (double)c->layers) {
+            free(ids);
+            return rl_fail(err, RL_ERR_INVALID,
+                           "%s: \"mlp_only_layers\" must list layer numbers below %lld", origin,
+                           (long long)c->layers);
+        }
+        ids[k++] = (int64_t)v;
+    }
+    qsort(ids, (size_t)k, sizeof *ids, cmp_i64);
+    for (int i = 0; i < k; i++)
+        if ((i == 0 || ids[i] != ids[i - 1]) && (ids[i] + 1) % step == 0)
+            c->layout.moe_layers--;
+    free(ids);
+    return RL_OK;
+}
+
 /* ---- mixture of experts -------------------------------------------------- */
 
 static rl_status resolve_moe(const cJSON *root, const family *f, rl_llm_config *c, rl_err *err)
@@ -234,23 +280,7 @@ static rl_status resolve_moe(const cJSON *root, const family *f, rl_llm_config *
         }
         int64_t step = 1;
         RL_TRY(get_count(root, "decoder_sparse_step", origin, true, &step, err));
-        const cJSON *dense = item(root, "mlp_only_layers");
-        if (dense && !cJSON_IsArray(dense))
-            return rl_fail(err, RL_ERR_INVALID, "%s: \"mlp_only_layers\" must be a list", origin);
-        for (int64_t i = 0; i < c->layers; i++) {
-            bool only_mlp = false;
-            const cJSON *d;
-            if (dense)
-                cJSON_ArrayForEach(d, dense) {
-                    if (!cJSON_IsNumber(d))
-                        return rl_fail(err, RL_ERR_INVALID,
-                                       "%s: \"mlp_only_layers\" must list layer numbers", origin);
-                    if (d->valuedouble == (double)i)
-                        only_mlp = true;
-                }
-            if (!only_mlp && (i + 1) % step == 0)
-                l->moe_layers++;
-        }
+        RL_TRY(count_sparse_layers(item(root, "mlp_only_layers"), step, c, err));
     } else {
         return RL_OK;
     }

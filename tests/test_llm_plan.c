@@ -318,6 +318,48 @@ static void unknown_layouts_refused(void **state)
     assert_non_null(strstr(c.layout.note, "num_experts"));
 }
 
+#define QWEN_MOE "\"model_type\": \"qwen2_moe\", \"num_experts\": 4, " \
+                 "\"num_experts_per_tok\": 2, \"moe_intermediate_size\": 32, " \
+                 "\"shared_expert_intermediate_size\": 64"
+
+static void sparse_layers(void **state)
+{
+    (void)state;
+    /* 4 layers, every 2nd sparse (1 and 3), layer 1 listed dense (twice) */
+    rl_llm_config c = parse_ok("{\"hidden_size\": 64, \"num_hidden_layers\": 4, "
+                               "\"num_attention_heads\": 4, \"intermediate_size\": 128, "
+                               "\"vocab_size\": 100, \"decoder_sparse_step\": 2, "
+                               "\"mlp_only_layers\": [1, 1, 0], " QWEN_MOE "}",
+                               false);
+    assert_int_equal(c.layout.moe_layers, 1);
+    uint64_t total, active;
+    rl_err err;
+    assert_int_equal(rl_llm_param_counts(&c, &total, &active, &err), RL_OK);
+    /* one sparse layer: router 4h, 4 experts (2 active) of 3 h 32, shared 3 h 64 + gate h,
+     * against the dense MLP 3 h 128 it replaces */
+    const uint64_t h = 64, dense = 3 * h * 128;
+    const uint64_t sparse_all = 4 * h + 4 * 3 * h * 32 + 3 * h * 64 + h;
+    const uint64_t sparse_active = 4 * h + 2 * 3 * h * 32 + 3 * h * 64 + h;
+    assert_int_equal(total - active, sparse_all - sparse_active);
+    rl_llm_config d = parse_ok("{\"hidden_size\": 64, \"num_hidden_layers\": 4, "
+                               "\"num_attention_heads\": 4, \"intermediate_size\": 128, "
+                               "\"vocab_size\": 100, \"model_type\": \"qwen2\"}",
+                               false);
+    uint64_t qwen2;
+    assert_int_equal(rl_llm_param_count(&d, &qwen2, &err), RL_OK);
+    assert_int_equal(total, qwen2 - dense + sparse_all);
+    /* a hostile layer count is counted without walking 2^31 layers */
+    c = parse_ok("{\"hidden_size\": 64, \"num_hidden_layers\": 2147483647, "
+                 "\"num_attention_heads\": 4, \"intermediate_size\": 128, "
+                 "\"vocab_size\": 100, " QWEN_MOE "}",
+                 false);
+    assert_int_equal(c.layout.moe_layers, 2147483647);
+    expect_refused("{\"hidden_size\": 64, \"num_hidden_layers\": 4, "
+                   "\"num_attention_heads\": 4, \"intermediate_size\": 128, "
+                   "\"vocab_size\": 100, \"mlp_only_layers\": [7], " QWEN_MOE "}",
+                   "\"mlp_only_layers\"");
+}
+
 static void sliding_window_kv(void **state)
 {
     (void)state;
@@ -543,6 +585,7 @@ int main(void)
         cmocka_unit_test(explicit_keys_override),
         cmocka_unit_test(unknown_layouts_refused),
         cmocka_unit_test(sliding_window_kv),
+        cmocka_unit_test(sparse_layers),
         cmocka_unit_test(llama3_8b_on_orin_nx_16gb),
         cmocka_unit_test(what_would_fit),
         cmocka_unit_test(overflow_is_an_error),
