@@ -1,5 +1,6 @@
 /* rooflab ceilings: measure this machine's roofs and keep them for `run`. */
 #include <getopt.h>
+#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -89,8 +90,11 @@ int rl_cli_ceilings(int argc, char **argv)
     snprintf(rec.device, sizeof rec.device, "%s", info.device);
     snprintf(rec.device_description, sizeof rec.device_description, "%s", be.describe(be.state));
     snprintf(rec.date, sizeof rec.date, "%s", info.date);
-    /* Check the places to write before spending a minute measuring. */
+    /* Check the places to write before spending a minute measuring: the
+     * cache folder is created and a file made and removed in it. */
+    char cache_dir[PATH_MAX];
     if (rl_ceilings_default_path(rec.host, rec.device, path, sizeof path, &err) != RL_OK ||
+        rl_make_output_dir(dirname(strcpy(cache_dir, path)), &err) != RL_OK ||
         (out && rl_make_output_dir(out, &err) != RL_OK)) {
         code = rl_cli_fail("ceilings", err.msg);
         goto done;

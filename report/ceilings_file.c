@@ -25,12 +25,12 @@ rl_status rl_ceilings_default_path(const char *host, const char *device, char *b
         snprintf(base, sizeof base, "%s/.cache/rooflab/ceilings", home);
     else
         return rl_fail(err, RL_ERR_IO, "neither XDG_CACHE_HOME nor HOME is set: no cache folder");
-    char dev[32];
-    snprintf(dev, sizeof dev, "%s", device);
-    for (char *p = dev; *p; p++)
-        if (*p == ':' || *p == '/')
-            *p = '-';
-    if ((size_t)snprintf(buf, len, "%s/%s-%s.json", base, host, dev) >= len)
+    /* Both names come from outside (gethostname, --device): one safe
+     * component each, so the file stays inside the cache folder. */
+    char safe_host[72], dev[72];
+    rl_path_component(host, safe_host, sizeof safe_host);
+    rl_path_component(device, dev, sizeof dev);
+    if ((size_t)snprintf(buf, len, "%s/%s-%s.json", base, safe_host, dev) >= len)
         return rl_fail(err, RL_ERR_IO, "cache path too long");
     return RL_OK;
 }

@@ -162,7 +162,21 @@ rl_status rl_results_parse_json(const char *text, rl_results *r, rl_err *err);
 
 /* Write data to path through a temporary file and rename. */
 rl_status rl_write_file_atomic(const char *path, const char *data, size_t len, rl_err *err);
-/* Create a folder and its parents; fail if it cannot be written. */
+/* Create a folder and its parents; fail if it cannot be written. A path too
+ * long to hold the files rooflab writes in it, or with a component longer
+ * than NAME_MAX, is refused before any folder is created. */
 rl_status rl_make_output_dir(const char *path, rl_err *err);
+/* Whether a file can be created in the folder dir: creates and removes a
+ * temporary file there, touching nothing else. */
+rl_status rl_probe_writable(const char *dir, rl_err *err);
+
+/* The longest name rooflab puts under an output folder, with its '/':
+ * "/partial-YYYYmmdd-HHMMSS/report.html.XXXXXX.tmp" fits in it. */
+#define RL_OUTPUT_NAME_RESERVE 64
+
+/* name made safe as one path component: ':' becomes '-', other bytes than
+ * [A-Za-z0-9._-] and a leading '.' become '_'; at most 64 bytes; "unknown"
+ * when empty. */
+void rl_path_component(const char *name, char *buf, size_t len);
 
 #endif
