@@ -1,4 +1,7 @@
 /* rooflab: the command line. */
+#include <errno.h>
+#include <stdbool.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,9 +51,24 @@ static void prefer_passive_openmp(char **argv)
     /* If that failed, carry on with the spinning policy. */
 }
 
-int main(int argc, char **argv)
+/* A closed descriptor 0, 1 or 2 would be handed to the next file opened,
+ * and stdout's text would land in results.json. Hold each with /dev/null,
+ * stdout read-only so that writing to it still fails (and is reported). */
+static void hold_standard_descriptors(void)
 {
-    prefer_passive_openmp(argv);
+    static const int modes[] = {O_RDONLY, O_RDONLY, O_WRONLY};
+    for (int fd = 0; fd <= 2; fd++)
+        if (fcntl(fd, F_GETFD) == -1 && errno == EBADF) {
+            int held = open("/dev/null", modes[fd]);
+            if (held >= 0 && held != fd) {
+                dup2(held, fd);
+                close(held);
+            }
+        }
+}
+
+static int dispatch(int argc, char **argv)
+{
     if (argc < 2) {
         fputs(usage, stderr);
         return 2;
@@ -67,4 +85,22 @@ int main(int argc, char **argv)
             return commands[i].run(argc - 1, argv + 1);
     fprintf(stderr, "rooflab: unknown command '%s' (try rooflab --help)\n", argv[1]);
     return 2;
+}
+
+int main(int argc, char **argv)
+{
+    prefer_passive_openmp(argv);
+    hold_standard_descriptors();
+    const int code = dispatch(argc, argv);
+    /* Every command's output, checked in one place: a full disk or a
+     * closed stdout is an error, not a silent success. */
+    errno = 0;
+    const bool failed = fflush(stdout) != 0 || ferror(stdout);
+    const int e = errno;
+    if (fclose(stdout) != 0 || failed) {
+        fprintf(stderr, "rooflab: cannot write the output: %s\n",
+                strerror(e ? e : errno ? errno : EIO));
+        return code ? code : 2;
+    }
+    return code;
 }
