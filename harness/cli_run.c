@@ -3,6 +3,7 @@
 #include <cJSON.h>
 #include <errno.h>
 #include <getopt.h>
+#include <libgen.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -12,33 +13,76 @@
 #include <unistd.h>
 
 #include "harness/cli.h"
+#include "harness/rl_call_bound.h"
 #include "harness/rl_case.h"
 #include "harness/rl_ceilings.h"
 #include "harness/rl_cli_util.h"
 #include "harness/rl_llm_suite.h"
 #include "harness/rl_run_info.h"
 #include "harness/rl_run_model.h"
+#include "harness/rl_run_output.h"
 #include "harness/rl_suite.h"
 #include "devices/rl_catalog.h"
 #include "report/rl_report.h"
 #include "report/rl_summary.h"
 
-/* The one piece of mutable global state: set by SIGINT so the run stops
- * after the current sample and keeps what it finished. */
-static volatile sig_atomic_t interrupted = 0;
+/* The CLI's mutable state, for its signal handler. SIGINT, SIGTERM and
+ * SIGHUP stop the run after the current sample and keep what it finished
+ * (stop_signal: the first one's number). A second one ends the process at
+ * once, except while a results set is being written (writing): then it
+ * waits for the write, so the files always agree with each other. */
+static volatile sig_atomic_t stop_signal = 0;
+static volatile sig_atomic_t writing = 0;
+static volatile sig_atomic_t second_signal = 0;
 
-static void on_sigint(int sig)
+static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
+
+static void on_stop_signal(int sig)
 {
-    (void)sig;
-    interrupted = 1;
-    /* A second Ctrl-C ends the process at once. */
-    signal(SIGINT, SIG_DFL);
+    if (!stop_signal) {
+        stop_signal = sig;
+        return;
+    }
+    if (writing) {
+        second_signal = sig;
+        return;
+    }
+    signal(sig, SIG_DFL);
+    raise(sig); /* delivered when this handler returns */
+}
+
+static void catch_stop_signals(void)
+{
+    struct sigaction sa = {0};
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++)
+        sigaddset(&sa.sa_mask, stop_signals[i]);
+    /* No SA_RESTART: a signal ends a wait for the output folder's lock. */
+    for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++)
+        sigaction(stop_signals[i], &sa, NULL);
+}
+
+/* Write the set with a second signal held back until it is done; the last
+ * write (final) keeps holding it back, the run ends right after. */
+static rl_status write_results(rl_run_output *out, const rl_results *r, bool final, rl_err *err)
+{
+    writing = 1;
+    rl_status s = rl_run_output_write(out, r, err);
+    if (final)
+        return s;
+    writing = 0;
+    if (second_signal) {
+        signal(second_signal, SIG_DFL);
+        raise(second_signal);
+    }
+    return s;
 }
 
 static const char usage[] =
     "usage: rooflab run [--device auto|cpu|cuda:N] [--suite quick|full] [--ops LIST]\n"
     "                   [--precision LIST] [--threads N] [--repetitions N] [--seed N]\n"
-    "                   [--shape SPEC] [--ceilings] [--out DIR]\n"
+    "                   [--shape SPEC] [--ceilings] [--out DIR] [--wait-lock]\n"
     "       rooflab run --suite llm --model NAME|PATH --batch B --seq S [--dtype D] ...\n"
     "\n"
     "Validates every case against its float64 reference, then measures it through\n"
@@ -66,7 +110,13 @@ static const char usage[] =
     "                 every version as its own case; default: the backend's fastest\n"
     "  --ceilings     measure this machine's roofs first (else reuse those stored by\n"
     "                 `rooflab ceilings` or an earlier `run --ceilings`)\n"
-    "  --out          output folder (default results/runs/<date>-<host>-<device>)\n";
+    "  --out          output folder (default results/runs/<date>-<host>-<device>); one\n"
+    "                 run at a time writes into it, another is refused\n"
+    "  --wait-lock    wait for the run writing into --out instead of refusing\n"
+    "SIGINT, SIGTERM and SIGHUP stop the run after the current sample and keep\n"
+    "the finished cases (a second one ends it at once, but never mid-write).\n"
+    "A results set already in --out is replaced only by one that holds as many\n"
+    "cases; until then this run's files go to --out/partial-<date>/.\n";
 
 typedef struct run_options {
     const char *device, *suite, *ops, *precisions, *out, *shape, *model, *dtype, *kernel_version;
@@ -74,7 +124,7 @@ typedef struct run_options {
     int threads, repetitions;
     uint64_t seed;
     bool seed_given;
-    bool measure_ceilings;
+    bool measure_ceilings, wait_lock;
 } run_options;
 
 static int parse_options(int argc, char **argv, run_options *o, rl_err *err)
@@ -88,6 +138,7 @@ static int parse_options(int argc, char **argv, run_options *o, rl_err *err)
         {"model", required_argument, NULL, 'm'},    {"batch", required_argument, NULL, 'b'},
         {"seq", required_argument, NULL, 'q'},      {"dtype", required_argument, NULL, 'D'},
         {"kernel-version", required_argument, NULL, 'k'},
+        {"wait-lock", no_argument, NULL, 'w'},
         {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
     };
     *o = (run_options){.device = "auto", .suite = "quick", .repetitions = 5};
@@ -104,6 +155,7 @@ static int parse_options(int argc, char **argv, run_options *o, rl_err *err)
         case 'O': o->out = optarg; break;
         case 'x': o->shape = optarg; break;
         case 'c': o->measure_ceilings = true; break;
+        case 'w': o->wait_lock = true; break;
         case 'm': o->model = optarg; break;
         case 'D': o->dtype = optarg; break;
         case 'k':
@@ -143,12 +195,11 @@ static void default_out_dir(const rl_run_info *info, char *buf, size_t len)
     gmtime_r(&now, &tm);
     char stamp[32];
     strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-    char device[32];
-    snprintf(device, sizeof device, "%s", info->device);
-    for (char *p = device; *p; p++)
-        if (*p == ':')
-            *p = '-';
-    snprintf(buf, len, "results/runs/%s-%s-%s", stamp, info->host, device);
+    /* The host name is whatever the machine says ("../../x" included). */
+    char host[72], device[72];
+    rl_path_component(info->host, host, sizeof host);
+    rl_path_component(info->device, device, sizeof device);
+    snprintf(buf, len, "results/runs/%s-%s-%s", stamp, host, device);
 }
 
 /* Host memory the harness itself needs next to a case's buffers: the inputs
@@ -339,6 +390,10 @@ static rl_status attach_ceilings(rl_backend *be, const run_options *o, const rl_
     if (rl_ceilings_default_path(info->host, info->device, path, sizeof path, err) != RL_OK)
         return o->measure_ceilings ? RL_ERR_IO : RL_OK;
     if (o->measure_ceilings) {
+        /* Where they will be kept must be writable before measuring them. */
+        char dir[PATH_MAX];
+        snprintf(dir, sizeof dir, "%s", path);
+        RL_TRY(rl_make_output_dir(dirname(dir), err));
         snprintf(rec.host, sizeof rec.host, "%s", info->host);
         snprintf(rec.device, sizeof rec.device, "%s", info->device);
         snprintf(rec.device_description, sizeof rec.device_description, "%s",
@@ -364,17 +419,6 @@ static rl_status attach_ceilings(rl_backend *be, const run_options *o, const rl_
     }
     ceilings->measured = rec.measured;
     return RL_OK;
-}
-
-static rl_status write_results(const rl_results *r, const char *dir, rl_err *err)
-{
-    char path[PATH_MAX + 32];
-    snprintf(path, sizeof path, "%s/results.json", dir);
-    RL_TRY(rl_results_write_json(r, path, err));
-    snprintf(path, sizeof path, "%s/results.csv", dir);
-    RL_TRY(rl_results_write_csv(r, path, err));
-    /* The picture and the page follow the data, case by case. */
-    return rl_report_write_all(r, dir, err);
 }
 
 int rl_cli_run(int argc, char **argv)
@@ -429,6 +473,7 @@ int rl_cli_run(int argc, char **argv)
     rl_case_spec *cases = NULL;
     size_t count = 0;
     rl_run_model model = {0};
+    rl_run_output output = {.lock_fd = -1};
 
     if (rl_cpu_detect(&info->cpu, &err) != RL_OK) {
         code = rl_cli_fail("run", err.msg);
@@ -486,22 +531,43 @@ int rl_cli_run(int argc, char **argv)
         code = rl_cli_fail("run", err.msg);
         goto out;
     }
+    /* A sample is one call and cannot be cut short: a shape the user chose
+     * (or the llm suite, whose sums need every case) is refused when one
+     * call may run too long; a suite's case is skipped. */
+    size_t bounded = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (rl_call_bound_check(&cases[i], strcmp(be.name, "cpu") != 0, info->threads, &err) ==
+            RL_OK)
+            cases[bounded++] = cases[i];
+        else if (o.shape || llm) {
+            code = rl_cli_fail("run", err.msg);
+            goto out;
+        } else
+            fprintf(stderr, "rooflab run: skipping %s\n", err.msg);
+    }
+    count = bounded;
+    if (count == 0) {
+        code = rl_cli_fail("run", "no case of the suite fits the limit on one call's time");
+        goto out;
+    }
 
     char dir[PATH_MAX];
+    if (o.out && strlen(o.out) >= sizeof dir) {
+        code = rl_cli_fail("run", "output folder path is too long");
+        goto out;
+    }
     if (o.out)
         snprintf(dir, sizeof dir, "%s", o.out);
     else
         default_out_dir(info, dir, sizeof dir);
-    /* Find out now, not after the run, whether the results can be written. */
-    if (rl_make_output_dir(dir, &err) != RL_OK || write_results(&results, dir, &err) != RL_OK) {
+    catch_stop_signals();
+    /* Lock the folder and find out now, not after the run, whether results
+     * can be written there, without touching the results already in it. */
+    if (rl_run_output_open(&output, dir, o.wait_lock, &stop_signal, &err) != RL_OK) {
         code = rl_cli_fail("run", err.msg);
+        code = stop_signal ? 128 + stop_signal : code;
         goto out;
     }
-
-    struct sigaction sa = {0};
-    sa.sa_handler = on_sigint;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
 
     const rl_measure_settings ms = {
         .repetitions = o.repetitions,
@@ -510,14 +576,15 @@ int rl_cli_run(int argc, char **argv)
         .max_flushed_iterations = 20,
         .warmup_s = 0.02,
     };
+    if (attach_ceilings(&be, &o, info, &results.ceilings, &stop_signal, &err) != RL_OK) {
+        code = rl_cli_fail("run", err.msg);
+        code = stop_signal ? 128 + stop_signal : code;
+        goto out;
+    }
     /* Warnings about the device (a preset OPENBLAS_CORETYPE, doubtful
      * topology), now that the run is accepted; results.json keeps them. */
     if (model.profile && model.profile->warnings[0])
         fprintf(stderr, "rooflab run: note: %s\n", model.profile->warnings);
-    if (attach_ceilings(&be, &o, info, &results.ceilings, &interrupted, &err) != RL_OK) {
-        code = rl_cli_fail("run", err.msg);
-        goto out;
-    }
     fprintf(stderr, "rooflab run: %zu cases on %s (%s), results in %s\n", count, info->device,
             info->device_description, dir);
     /* Clocks and power before the first case and after each one, so even
@@ -526,14 +593,14 @@ int rl_cli_run(int argc, char **argv)
     info->device_end = info->device_start;
     info->device_state_read = true;
     bool any_failed = false;
-    for (size_t i = 0; i < count && !interrupted; i++) {
+    for (size_t i = 0; i < count && !stop_signal; i++) {
         rl_case_result res;
         char name[160];
         rl_case_name(&cases[i], name, sizeof name);
         fprintf(stderr, "[%zu/%zu] %s\n", i + 1, count, name);
         /* Each case its own seed, so inputs are fresh for every case. */
         rl_status s = rl_case_execute(&be, &cases[i], &ms, info->seed + 0x9E3779B97F4A7C15ull * i,
-                                      &interrupted, &res);
+                                      &stop_signal, &res);
         if (s == RL_ERR_INTERRUPTED)
             break;
         const rl_device_state before = info->device_end;
@@ -545,12 +612,15 @@ int rl_cli_run(int argc, char **argv)
             fprintf(stderr, "        %s: %s\n", rl_case_outcome_name(res.outcome), res.message);
         }
         if (rl_results_append(&results, &res, &err) != RL_OK ||
-            write_results(&results, dir, &err) != RL_OK) {
+            write_results(&output, &results, false, &err) != RL_OK) {
             code = rl_cli_fail("run", err.msg);
             goto out;
         }
     }
-    results.complete = !interrupted;
+    /* From here a signal no longer stops anything: the last write goes
+     * through, and what the file says decides the exit code. */
+    writing = 1;
+    results.complete = !stop_signal;
     rl_summary_print(&results, stdout);
     if (llm) {
         cJSON *summary = rl_llm_summary(&llm_req, llm_cases, &results, stdout);
@@ -558,16 +628,24 @@ int rl_cli_run(int argc, char **argv)
             model.profile_json = results.extra_json = cJSON_CreateObject();
         cJSON_AddItemToObject((cJSON *)model.profile_json, "llm", summary);
     }
-    if (write_results(&results, dir, &err) != RL_OK) {
+    if (results.count == 0) {
+        fprintf(stderr, "rooflab run: stopped before the first case finished; nothing written\n");
+        code = 128 + stop_signal;
+        goto out;
+    }
+    if (write_results(&output, &results, true, &err) != RL_OK) {
         code = rl_cli_fail("run", err.msg);
         goto out;
     }
-    printf("\nWrote %s/results.json, results.csv, roofline.svg and report.html%s\n", dir,
-           results.complete ? "" : " (partial: interrupted)");
-    /* What the file says decides the exit code, even if a signal came
-     * after the last case. */
-    code = !results.complete ? 130 : any_failed ? 1 : 0;
+    if (strcmp(output.written, output.dir) != 0)
+        fprintf(stderr,
+                "rooflab run: %s holds a run of more cases; this run's %zu are in %s\n",
+                output.dir, results.count, output.written);
+    printf("\nWrote %s/results.json, results.csv, roofline.svg and report.html%s\n",
+           output.written, results.complete ? "" : " (partial: interrupted)");
+    code = !results.complete ? 128 + stop_signal : any_failed ? 1 : 0;
 out:
+    rl_run_output_close(&output);
     free(cases);
     rl_results_free(&results);
     rl_run_model_close(&model);
