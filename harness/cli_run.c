@@ -116,7 +116,7 @@ static const char usage[] =
     "SIGINT, SIGTERM and SIGHUP stop the run after the current sample and keep\n"
     "the finished cases (a second one ends it at once, but never mid-write).\n"
     "A results set already in --out is replaced only by one that holds as many\n"
-    "cases; until then this run's files go to --out/partial-<date>/.\n";
+    "cases; until then this run's files go to --out/partial-<date>-<pid>/.\n";
 
 typedef struct run_options {
     const char *device, *suite, *ops, *precisions, *out, *shape, *model, *dtype, *kernel_version;

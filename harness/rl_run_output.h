@@ -3,8 +3,8 @@
  * writable without touching what is there, and a results set already in it
  * is only replaced by one that holds at least as much: while this run has
  * finished fewer cases than the file it found, its files go to
- * DIR/partial-<date>/ instead, and move to DIR once they hold as many or the
- * run completes. */
+ * DIR/partial-<date>-<pid>/ instead, and move to DIR once they hold as many
+ * or the run completes. */
 #ifndef RL_RUN_OUTPUT_H
 #define RL_RUN_OUTPUT_H
 
@@ -17,8 +17,8 @@
 
 typedef struct rl_run_output {
     char dir[PATH_MAX];     /* the output folder */
-    char side[PATH_MAX + 32];    /* DIR/partial-<date>, while this run holds less */
-    char written[PATH_MAX + 32]; /* where the last write went ("" before the first) */
+    char side[PATH_MAX + 64];    /* DIR/partial-<date>-<pid>, while this run holds less */
+    char written[PATH_MAX + 64]; /* where the last write went ("" before the first) */
     int lock_fd;
     /* Cases in the results.json found at the start (SIZE_MAX: a file there
      * that is not readable as results, replaced only by a complete run). */

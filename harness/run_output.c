@@ -131,7 +131,8 @@ rl_status rl_run_output_open(rl_run_output *out, const char *dir, bool wait_lock
     gmtime_r(&now, &tm);
     char stamp[16];
     strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-    snprintf(out->side, sizeof out->side, "%s/partial-%s", out->dir, stamp);
+    /* The pid too: two short runs may start within one second. */
+    snprintf(out->side, sizeof out->side, "%s/partial-%s-%ld", out->dir, stamp, (long)getpid());
     return RL_OK;
 }
 

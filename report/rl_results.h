@@ -171,7 +171,7 @@ rl_status rl_make_output_dir(const char *path, rl_err *err);
 rl_status rl_probe_writable(const char *dir, rl_err *err);
 
 /* The longest name rooflab puts under an output folder, with its '/':
- * "/partial-YYYYmmdd-HHMMSS/report.html.XXXXXX.tmp" fits in it. */
+ * "/partial-YYYYmmdd-HHMMSS-PID/report.html.XXXXXX.tmp" fits in it. */
 #define RL_OUTPUT_NAME_RESERVE 64
 
 /* name made safe as one path component: ':' becomes '-', other bytes than

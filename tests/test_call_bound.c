@@ -67,7 +67,9 @@ static void long_calls_are_refused(void **state)
                              .shape = {.m = 1024, .n = 1024, .k = 1024}};
     assert_int_equal(rl_call_bound_check(&ok, false, 1, &err), RL_OK);
     /* 16 GB of copy traffic: 3.2 s at 5 GB/s; 64 GB is refused */
-    rl_case_spec copy = {.op = RL_OP_COPY, .precision = RL_PREC_FP32, .shape = {.count = 2000000000}};
+    rl_case_spec copy = {.op = RL_OP_COPY,
+                         .precision = RL_PREC_FP32,
+                         .shape = {.count = 2000000000}};
     assert_int_equal(rl_call_bound_check(&copy, false, 2, &err), RL_OK);
     copy.shape.count = 8000000000;
     assert_int_equal(rl_call_bound_check(&copy, false, 2, &err), RL_ERR_INVALID);
