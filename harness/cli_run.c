@@ -21,6 +21,7 @@
 #include "harness/rl_run_info.h"
 #include "harness/rl_run_model.h"
 #include "harness/rl_run_output.h"
+#include "harness/rl_slurm_env.h"
 #include "harness/rl_suite.h"
 #include "devices/rl_catalog.h"
 #include "report/rl_report.h"
@@ -200,6 +201,8 @@ static void default_out_dir(const rl_run_info *info, char *buf, size_t len)
     rl_path_component(info->host, host, sizeof host);
     rl_path_component(info->device, device, sizeof device);
     snprintf(buf, len, "results/runs/%s-%s-%s", stamp, host, device);
+    /* Inside a Slurm job: the job's folder, as scripts/slurm/rooflab.sbatch names it. */
+    rl_slurm_out_dir(&info->slurm, rl_slurm_step_tasks(), host, buf, len);
 }
 
 /* Host memory the harness itself needs next to a case's buffers: the inputs
@@ -480,6 +483,7 @@ int rl_cli_run(int argc, char **argv)
         goto out;
     }
     rl_run_info_fill(info);
+    rl_slurm_info_fill(&info->slurm);
     snprintf(info->device_description, sizeof info->device_description, "%s",
              be.describe(be.state));
     snprintf(info->suite, sizeof info->suite, "%s", o.suite);

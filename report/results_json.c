@@ -187,6 +187,15 @@ char *rl_results_to_json(const rl_results *r)
         *eq = '\0';
         cJSON_AddStringToObject(env, key, eq + 1);
     }
+    if (in->slurm.job_id[0]) {
+        cJSON *slurm = cJSON_AddObjectToObject(root, "slurm");
+        cJSON_AddStringToObject(slurm, "job_id", in->slurm.job_id);
+        cJSON_AddStringToObject(slurm, "array_job_id", in->slurm.array_job_id);
+        cJSON_AddStringToObject(slurm, "array_task_id", in->slurm.array_task_id);
+        cJSON_AddStringToObject(slurm, "step_id", in->slurm.step_id);
+        cJSON_AddStringToObject(slurm, "proc_id", in->slurm.proc_id);
+        cJSON_AddStringToObject(slurm, "node_list", in->slurm.node_list);
+    }
     if (in->device_state_read) {
         cJSON *state = cJSON_AddObjectToObject(root, "device_state");
         add_device_state(state, "start", &in->device_start);
@@ -411,6 +420,15 @@ static rl_status read_info(const cJSON *root, rl_results *r, rl_err *err)
     rl_json_string(blas, "corename", in->blas_corename, sizeof in->blas_corename);
     where = "blas: ";
     INT(blas, "threads", 0, 1 << 24, in->blas_threads);
+    /* "slurm" is optional: files from outside Slurm, or older, lack it. */
+    const cJSON *slurm = cJSON_GetObjectItemCaseSensitive(root, "slurm");
+    rl_slurm_info *sl = &in->slurm;
+    rl_json_string(slurm, "job_id", sl->job_id, sizeof sl->job_id);
+    rl_json_string(slurm, "array_job_id", sl->array_job_id, sizeof sl->array_job_id);
+    rl_json_string(slurm, "array_task_id", sl->array_task_id, sizeof sl->array_task_id);
+    rl_json_string(slurm, "step_id", sl->step_id, sizeof sl->step_id);
+    rl_json_string(slurm, "proc_id", sl->proc_id, sizeof sl->proc_id);
+    rl_json_string(slurm, "node_list", sl->node_list, sizeof sl->node_list);
     const cJSON *state = cJSON_GetObjectItemCaseSensitive(root, "device_state");
     in->device_state_read = cJSON_IsObject(state);
     RL_TRY(read_device_state(cJSON_GetObjectItemCaseSensitive(state, "start"), &in->device_start,

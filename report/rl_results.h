@@ -105,6 +105,17 @@ typedef struct rl_ceilings {
 
 #define RL_MAX_ENV 48
 
+/* The Slurm job a run was part of ("slurm" in results.json; absent, and
+ * job_id empty, outside Slurm). Kept as Slurm prints them: ids are strings. */
+typedef struct rl_slurm_info {
+    char job_id[32];
+    char array_job_id[32];
+    char array_task_id[16];
+    char step_id[16];
+    char proc_id[16]; /* the task's rank within the step */
+    char node_list[256];
+} rl_slurm_info;
+
 typedef struct rl_run_info {
     char tool_version[32];
     char git_revision[48];
@@ -121,6 +132,7 @@ typedef struct rl_run_info {
     uint64_t seed;
     int env_count;
     char env[RL_MAX_ENV][160]; /* "OPENBLAS_CORETYPE=Haswell" */
+    rl_slurm_info slurm;
     /* The device's clocks and power as read before the first case and
      * after the last one finished ("device_state" in results.json). */
     bool device_state_read;
