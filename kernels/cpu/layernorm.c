@@ -8,9 +8,11 @@
     {                                                                                         \
         _Pragma("omp parallel for schedule(static)") for (int64_t r = 0; r < rows; r++)       \
         {                                                                                     \
+            const T *xr = x + r * cols;                                                       \
             T mean, rstd;                                                                     \
-            rl_row_moments_##S(cols, eps, x + r * cols, &mean, &rstd);                        \
-            rl_row_normalise_##S(cols, mean, rstd, x + r * cols, gamma, beta, y + r * cols);  \
+            rl_row_moments_##S(cols, eps, xr, &mean, &rstd);                                  \
+            rl_row_normalise_##S(cols, mean, rstd, xr, gamma, beta, y + r * cols,             \
+                                 x + rl_next_row(r, rows) * cols, NULL);                      \
         }                                                                                     \
     }
 

@@ -11,12 +11,11 @@
     {                                                                                         \
         _Pragma("omp parallel for schedule(static)") for (int64_t r = 0; r < rows; r++)       \
         {                                                                                     \
-            const int64_t o = r * cols;                                                       \
-            _Pragma("omp simd") for (int64_t j = 0; j < cols; j++) h[o + j] =                 \
-                x[o + j] + res[o + j];                                                        \
+            const int64_t o = r * cols, next = rl_next_row(r, rows) * cols;                   \
             T mean, rstd;                                                                     \
-            rl_row_moments_##S(cols, eps, h + o, &mean, &rstd);                               \
-            rl_row_normalise_##S(cols, mean, rstd, h + o, gamma, beta, y + o);                \
+            rl_row_welford_##S(cols, eps, x + o, res + o, h + o, &mean, &rstd);               \
+            rl_row_normalise_##S(cols, mean, rstd, h + o, gamma, beta, y + o, x + next,       \
+                                 res + next);                                                 \
         }                                                                                     \
     }
 

@@ -3,10 +3,10 @@
  * Every kernel is written once over a type T and stamped out for float and
  * double by a macro, so the fp32 kernels do fp32 arithmetic with fp32
  * accumulators. Row ops split rows across OpenMP threads (schedule(static))
- * and vectorise along the row: omp simd where the compiler can, SLEEF's
- * vector exp/tanh on explicit vectors where a loop needs them
- * (rl_vmath.h); elementwise and streaming ops split elements the same
- * static way. Internal to kernels/cpu/: the harness sees only the backend table. */
+ * and vectorise along the row: omp simd where the compiler can, explicit
+ * vectors where a loop needs SLEEF's exp or a prefetch (rl_vmath.h);
+ * elementwise and streaming ops split elements the same static way.
+ * Internal to kernels/cpu/: the harness sees only the backend table. */
 #ifndef RL_CPU_H
 #define RL_CPU_H
 
@@ -55,17 +55,20 @@ static inline rl_status rl_cpu_refuse(const rl_launch *l, rl_err *err)
                                 T *restrict y);                                               \
     void rl_cpu_bias_add_##S(int64_t rows, int64_t cols, const T *restrict x,                 \
                              const T *restrict bias, T *restrict y);                          \
-    void rl_cpu_gelu_##S(int64_t n, const T *restrict x, T *restrict y);                      \
-    void rl_cpu_exp_##S(int64_t n, const T *restrict x, T *restrict y);                       \
-    void rl_cpu_tanh_##S(int64_t n, const T *restrict x, T *restrict y);
+    void rl_cpu_gelu_##S(int64_t n, const T *restrict x, T *restrict y);
 
 RL_CPU_BLOCKS(float, f32)
 RL_CPU_BLOCKS(double, f64)
 
-/* The vector maths the kernels were compiled with: "avx512f", "avx2", "avx",
- * "sse4", "sse2", "advsimd" or "scalar", and its fp32 lanes. */
-const char *rl_cpu_vmath_isa(void);
-int rl_cpu_vmath_lanes_f32(void);
+/* Independent Welford chains per row (rl_row_welford). */
+#define RL_CHAINS 4
+
+/* The row after r, for prefetching (r itself at the end; with
+ * schedule(static) a thread's rows are consecutive). */
+static inline int64_t rl_next_row(int64_t r, int64_t rows)
+{
+    return r + 1 < rows ? r + 1 : r;
+}
 
 /* Inline row pieces, stamped out per type. The softmax pieces take the
  * number of unmasked leading elements and a logit scale, so the plain and
@@ -82,13 +85,16 @@ int rl_cpu_vmath_lanes_f32(void);
         return m;                                                                             \
     }                                                                                         \
     /* y = exp(scale x - max); returns the sum of y. SLEEF's exp has no slow                 \
-     * path: exp(-inf) is 0 (a masked key) at full speed. */                                  \
+     * path: exp(-inf) is 0 (a masked key) at full speed. The row to do next                 \
+     * is prefetched a line per vector meanwhile, so memory keeps streaming                   \
+     * while this core computes on a row in cache. */                                         \
     static inline T rl_row_exp_sum_##S(int64_t n, T scale, T max, const T *restrict x,        \
-                                       T *restrict y)                                         \
+                                       T *restrict y, const T *next)                          \
     {                                                                                         \
         rl_v_##S acc = {0};                                                                   \
         int64_t j = 0;                                                                        \
         for (; j + RL_VLEN_##S <= n; j += RL_VLEN_##S) {                                      \
+            __builtin_prefetch(next + j);                                                     \
             const rl_v_##S e = rl_vexp_##S(rl_vload_##S(x + j) * scale - max);                \
             rl_vstore_##S(y + j, e);                                                          \
             acc += e;                                                                         \
@@ -121,23 +127,83 @@ int rl_cpu_vmath_lanes_f32(void);
         *mean = mu;                                                                           \
         *rstd = 1 / sqrt(ss / (T)n + eps);                                                    \
     }                                                                                         \
+    /* One pass over a row streaming in from memory: h = x + res (res and h                   \
+     * may be NULL: h = x), and h's mean and 1/sqrt(var + eps), biased                        \
+     * variance, by Welford's update per vector lane. RL_CHAINS vectors a                     \
+     * step keep that many update chains in flight; every lane has seen the                   \
+     * same count k, so 1/k is one scalar. The lanes are then merged by                       \
+     * Chan's formula and the tail added one element at a time. */                            \
+    static inline void rl_row_welford_##S(int64_t n, T eps, const T *restrict x,              \
+                                          const T *restrict res, T *restrict h, T *mean,      \
+                                          T *rstd)                                            \
+    {                                                                                         \
+        enum { L = RL_VLEN_##S, STEP = RL_CHAINS * RL_VLEN_##S };                             \
+        rl_v_##S mu[RL_CHAINS] = {{0}}, m2[RL_CHAINS] = {{0}};                                \
+        int64_t j = 0, k = 0;                                                                 \
+        for (; j + STEP <= n; j += STEP) {                                                    \
+            const T inv = (T)1 / (T)++k;                                                      \
+            for (int c = 0; c < RL_CHAINS; c++) {                                             \
+                rl_v_##S v = rl_vload_##S(x + j + c * L);                                     \
+                if (res) {                                                                    \
+                    v += rl_vload_##S(res + j + c * L);                                       \
+                    rl_vstore_##S(h + j + c * L, v);                                          \
+                }                                                                             \
+                const rl_v_##S d = v - mu[c];                                                 \
+                mu[c] += d * inv;                                                             \
+                m2[c] += d * (v - mu[c]);                                                     \
+            }                                                                                 \
+        }                                                                                     \
+        T m = 0, q = 0;                                                                       \
+        if (k > 0) {                                                                          \
+            rl_v_##S sum = {0}, q2 = {0};                                                     \
+            for (int c = 0; c < RL_CHAINS; c++)                                               \
+                sum += mu[c];                                                                 \
+            m = rl_vsum_##S(sum) / STEP;                                                      \
+            for (int c = 0; c < RL_CHAINS; c++)                                               \
+                q2 += m2[c] + (T)k * (mu[c] - m) * (mu[c] - m);                               \
+            q = rl_vsum_##S(q2);                                                              \
+        }                                                                                     \
+        for (int64_t c = k * STEP; j < n; j++) {                                              \
+            const T v = res ? x[j] + res[j] : x[j];                                           \
+            if (res)                                                                          \
+                h[j] = v;                                                                     \
+            const T d = v - m;                                                                \
+            m += d / (T)++c;                                                                  \
+            q += d * (v - m);                                                                 \
+        }                                                                                     \
+        *mean = m;                                                                            \
+        *rstd = 1 / sqrt(q / (T)n + eps);                                                     \
+    }                                                                                         \
+    /* y = (x - mean) rstd gamma + beta on a row in cache, prefetching the                    \
+     * next rows of the inputs (next, and next2 unless NULL) a line per                       \
+     * vector meanwhile. */                                                                   \
     static inline void rl_row_normalise_##S(int64_t n, T mean, T rstd, const T *restrict x,   \
                                             const T *restrict gamma, const T *restrict beta,  \
-                                            T *restrict y)                                    \
+                                            T *restrict y, const T *next, const T *next2)     \
     {                                                                                         \
-        _Pragma("omp simd") for (int64_t j = 0; j < n; j++) y[j] =                            \
-            (x[j] - mean) * rstd * gamma[j] + beta[j];                                        \
+        int64_t j = 0;                                                                        \
+        for (; j + RL_VLEN_##S <= n; j += RL_VLEN_##S) {                                      \
+            __builtin_prefetch(next + j);                                                     \
+            if (next2)                                                                        \
+                __builtin_prefetch(next2 + j);                                                \
+            rl_vstore_##S(y + j, (rl_vload_##S(x + j) - mean) * rstd * rl_vload_##S(gamma + j) + \
+                                     rl_vload_##S(beta + j));                                 \
+        }                                                                                     \
+        for (; j < n; j++)                                                                    \
+            y[j] = (x[j] - mean) * rstd * gamma[j] + beta[j];                                 \
     }                                                                                         \
-    /* y = gelu(x + bias) (bias may be NULL), tanh form (the reference's). */                \
+    /* y = gelu(x + bias) (bias may be NULL). The tanh form (the reference's)                 \
+     * computed as v / (1 + exp(-2u)), since 0.5 (1 + tanh(u)) = 1 / (1 +                      \
+     * exp(-2u)): one exp and a divide cost less than SLEEF's tanh. */                        \
     static inline rl_v_##S rl_vgelu_##S(rl_v_##S v)                                           \
     {                                                                                         \
-        const T k = (T)0.7978845608028654; /* sqrt(2 / pi) */                                 \
-        return (T)0.5 * v * (1 + rl_vtanh_##S(k * (v + (T)0.044715 * v * v * v)));            \
+        const T k = (T)-1.5957691216057308; /* -2 sqrt(2 / pi) */                             \
+        return v / (1 + rl_vexp_##S(k * (v + (T)0.044715 * v * v * v)));                      \
     }                                                                                         \
     static inline T rl_gelu1_##S(T v)                                                         \
     {                                                                                         \
-        const T k = (T)0.7978845608028654;                                                    \
-        return (T)0.5 * v * (1 + rl_tanh1_##S(k * (v + (T)0.044715 * v * v * v)));            \
+        const T k = (T)-1.5957691216057308;                                                   \
+        return v / (1 + rl_exp1_##S(k * (v + (T)0.044715 * v * v * v)));                      \
     }                                                                                         \
     static inline void rl_row_gelu_##S(int64_t n, const T *restrict x, const T *restrict bias, \
                                        T *restrict y)                                         \

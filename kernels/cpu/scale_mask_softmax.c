@@ -13,7 +13,8 @@
             T *yr = y + r * cols;                                                             \
             const int64_t valid = r % cols + 1;                                               \
             const T max = rl_row_max_##S(valid, scale, xr);                                   \
-            const T sum = rl_row_exp_sum_##S(valid, scale, max, xr, yr);                      \
+            const T sum = rl_row_exp_sum_##S(valid, scale, max, xr, yr,                      \
+                                               x + rl_next_row(r, rows) * cols);      \
             rl_row_mul_##S(valid, 1 / sum, yr);                                               \
             _Pragma("omp simd") for (int64_t j = valid; j < cols; j++) yr[j] = 0;             \
         }                                                                                     \

@@ -12,7 +12,8 @@
             const T *xr = x + r * cols;                                                       \
             T *yr = y + r * cols;                                                             \
             const T max = rl_row_max_##S(cols, 1, xr);                                        \
-            const T sum = rl_row_exp_sum_##S(cols, 1, max, xr, yr);                           \
+            const T sum = rl_row_exp_sum_##S(cols, 1, max, xr, yr,                           \
+                                               x + rl_next_row(r, rows) * cols);      \
             rl_row_mul_##S(cols, 1 / sum, yr);                                                \
         }                                                                                     \
     }
