@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh cmake ninja-build pkg-config clang-14 libomp-14-dev \
-    libopenblas-dev libhwloc-dev libbenchmark-dev libcjson-dev
+    libopenblas-dev libhwloc-dev libbenchmark-dev libcjson-dev libsleef-dev
 seconds=${FUZZ_SECONDS:-60}
 build=${FUZZ_BUILD:-build-fuzz}
 CC=clang-14 CXX=clang++-14 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \

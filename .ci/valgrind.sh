@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh cmake ninja-build pkg-config gcc g++ valgrind python3 \
-    libopenblas-dev libhwloc-dev libbenchmark-dev libcjson-dev
+    libopenblas-dev libhwloc-dev libbenchmark-dev libcjson-dev libsleef-dev
 build=${MEMCHECK_BUILD:-build-memcheck}
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DROOFLAB_NATIVE=OFF \
     -DROOFLAB_CUDA=OFF -DBUILD_TESTING=OFF >/dev/null
