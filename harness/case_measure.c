@@ -1,4 +1,5 @@
 /* Warm-up, timed samples through Google Benchmark, and the case's result. */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,8 +42,11 @@ rl_status rl_case_warmup(rl_case_run *run, const rl_measure_settings *ms, double
     double spent = 0.0, last[3] = {0};
     int calls = 0;
     /* At least three calls and warmup_s of work; the estimate is the
-     * smallest of the last three, the least disturbed. */
-    while (calls < 3 || spent < ms->warmup_s) {
+     * smallest of the last three, the least disturbed. A cap (max_reps)
+     * stops it at that many calls. */
+    const int cap = ms->max_reps > 0 ? ms->max_reps : INT_MAX;
+    const int min_calls = cap < 3 ? cap : 3;
+    while ((calls < min_calls || spent < ms->warmup_s) && calls < cap) {
         if (run->stop && *run->stop)
             return rl_fail(err, RL_ERR_INTERRUPTED, "interrupted");
         double t;
@@ -54,7 +58,7 @@ rl_status rl_case_warmup(rl_case_run *run, const rl_measure_settings *ms, double
             break;
     }
     double best = last[0];
-    for (int i = 1; i < 3; i++)
+    for (int i = 1; i < calls && i < 3; i++)
         if (last[i] < best)
             best = last[i];
     *call_s = best > 0 ? best : 1e-9;
@@ -64,10 +68,19 @@ rl_status rl_case_warmup(rl_case_run *run, const rl_measure_settings *ms, double
 static long iterations_for(const rl_case_run *run, const rl_measure_settings *ms, double call_s)
 {
     double n = ceil(ms->repetition_s / call_s);
-    const long cap = run->flush ? ms->max_flushed_iterations : ms->max_iterations;
+    long cap = run->flush ? ms->max_flushed_iterations : ms->max_iterations;
+    if (ms->max_reps > 0 && (cap <= 0 || cap > ms->max_reps))
+        cap = ms->max_reps;
     if (n > (double)cap)
         return cap;
     return n < 1 ? 1 : (long)n;
+}
+
+static int capped_repetitions(const rl_measure_settings *ms)
+{
+    if (ms->max_reps > 0 && (ms->repetitions <= 0 || ms->repetitions > ms->max_reps))
+        return ms->max_reps;
+    return ms->repetitions;
 }
 
 rl_status rl_case_execute(rl_backend *be, const rl_case_spec *spec,
@@ -115,7 +128,7 @@ rl_status rl_case_execute(rl_backend *be, const rl_case_spec *spec,
             .flops = res->flops,
             .bytes = res->bytes,
             .iterations = iterations_for(&run, ms, call_s),
-            .repetitions = ms->repetitions,
+            .repetitions = capped_repetitions(ms),
         };
         s = rl_gb_run_case(&gb, &err);
         if (s != RL_OK && stop && *stop)

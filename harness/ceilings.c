@@ -58,7 +58,8 @@ static rl_status measure(rl_backend *be, const rl_case_spec *spec, const rl_ceil
                                     .max_iterations = 1000,
                                     .max_flushed_iterations = 10,
                                     .warmup_s = 0.02,
-                                    .hot = hot};
+                                    .hot = hot,
+                                    .max_reps = o->max_reps};
     const uint64_t seed = o->seed ^ ((uint64_t)spec->op << 56) ^ (uint64_t)spec->shape.count;
     if (rl_case_execute(be, spec, &ms, seed, o->stop, res) ==
         RL_ERR_INTERRUPTED)

@@ -137,8 +137,10 @@ int rl_cli_bench(int argc, char **argv)
         code = rl_cli_fail("bench", err.msg);
         goto out;
     }
+    int max_reps;
     rl_suite_request req = {.suite = suite, .threads = threads};
-    if ((ops && rl_parse_op_list(ops, &req.op_mask, &err) != RL_OK) ||
+    if (rl_cli_max_reps(&max_reps, &err) != RL_OK ||
+        (ops && rl_parse_op_list(ops, &req.op_mask, &err) != RL_OK) ||
         (precisions && rl_parse_precision_list(precisions, &req.precision_mask, &err) != RL_OK)) {
         code = rl_cli_fail("bench", err.msg);
         goto out;
@@ -162,7 +164,7 @@ int rl_cli_bench(int argc, char **argv)
         code = rl_cli_fail("bench", "out of memory");
         goto out;
     }
-    const rl_measure_settings ms = {.warmup_s = 0.02};
+    const rl_measure_settings ms = {.warmup_s = 0.02, .max_reps = max_reps};
     bench_session session = {.backend = &be, .ms = &ms, .seed = (uint64_t)time(NULL), .current = -1};
     size_t n = 0;
     for (size_t i = 0; i < count; i++) {
@@ -179,7 +181,9 @@ int rl_cli_bench(int argc, char **argv)
                               .ctx = bc,
                               .flops = rl_op_flops(cases[i].op, &cases[i].shape),
                               .bytes = rl_op_bytes(cases[i].op, cases[i].precision,
-                                                   &cases[i].shape)};
+                                                   &cases[i].shape),
+                              .iterations = ms.max_reps,
+                              .repetitions = ms.max_reps};
         n++;
     }
     code = rl_gb_main(n_theirs, theirs, gbs, (int)n);

@@ -74,6 +74,9 @@ int rl_cli_ceilings(int argc, char **argv)
         snprintf(err.msg, sizeof err.msg, "unexpected argument '%s'", argv[optind]);
         return rl_cli_fail("ceilings", err.msg);
     }
+    int max_reps;
+    if (rl_cli_max_reps(&max_reps, &err) != RL_OK)
+        return rl_cli_fail("ceilings", err.msg);
     rl_run_info info = {0};
     rl_backend be;
     if (rl_backend_open(device, threads, &be, info.device, sizeof info.device, &err) != RL_OK)
@@ -101,6 +104,7 @@ int rl_cli_ceilings(int argc, char **argv)
     }
     rl_ceilings_options opts = {.threads = threads > 0 ? threads : info.cpu.pus,
                                 .seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32)};
+    opts.max_reps = max_reps;
     if (rl_ceilings_measure(&be, &info.cpu, &opts, &rec, &err) != RL_OK) {
         code = rl_cli_fail("ceilings", err.msg);
         goto done;

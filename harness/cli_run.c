@@ -123,6 +123,7 @@ typedef struct run_options {
     const char *device, *suite, *ops, *precisions, *out, *shape, *model, *dtype, *kernel_version;
     int64_t batch, seq;
     int threads, repetitions;
+    int max_reps; /* ROOFLAB_MAX_REPS: measurement cap for tests and emulators */
     uint64_t seed;
     bool seed_given;
     bool measure_ceilings, wait_lock;
@@ -402,7 +403,8 @@ static rl_status attach_ceilings(rl_backend *be, const run_options *o, const rl_
         snprintf(rec.device_description, sizeof rec.device_description, "%s",
                  info->device_description);
         snprintf(rec.date, sizeof rec.date, "%s", info->date);
-        rl_ceilings_options opts = {.threads = info->threads, .seed = info->seed, .stop = stop};
+        rl_ceilings_options opts = {.threads = info->threads, .seed = info->seed, .stop = stop,
+                                    .max_reps = o->max_reps};
         RL_TRY(rl_ceilings_measure(be, &info->cpu, &opts, &rec, err));
         RL_TRY(rl_ceilings_save(path, &rec, err));
         fprintf(stderr, "rooflab run: measured ceilings saved to %s\n", path);
@@ -433,7 +435,7 @@ int rl_cli_run(int argc, char **argv)
         fputs(usage, stdout);
         return 0;
     }
-    if (parsed != RL_OK)
+    if (parsed != RL_OK || rl_cli_max_reps(&o.max_reps, &err) != RL_OK)
         return rl_cli_fail("run", err.msg);
 
     uint32_t op_mask = 0, precision_mask = 0;
@@ -579,7 +581,11 @@ int rl_cli_run(int argc, char **argv)
         .max_iterations = 2000,
         .max_flushed_iterations = 20,
         .warmup_s = 0.02,
+        .max_reps = o.max_reps,
     };
+    if (o.max_reps)
+        fprintf(stderr, "rooflab run: note: ROOFLAB_MAX_REPS=%d caps the measurement; "
+                        "the times are not representative\n", o.max_reps);
     if (attach_ceilings(&be, &o, info, &results.ceilings, &stop_signal, &err) != RL_OK) {
         code = rl_cli_fail("run", err.msg);
         code = stop_signal ? 128 + stop_signal : code;

@@ -24,6 +24,16 @@ rl_status rl_cli_parse_i64(const char *text, const char *option, int64_t min, in
     return RL_OK;
 }
 
+rl_status rl_cli_max_reps(int *out, rl_err *err)
+{
+    const char *text = getenv("ROOFLAB_MAX_REPS");
+    int64_t v = 0;
+    if (text)
+        RL_TRY(rl_cli_parse_i64(text, "ROOFLAB_MAX_REPS", 1, 1000, &v, err));
+    *out = (int)v;
+    return RL_OK;
+}
+
 int rl_cli_fail(const char *cmd, const char *message)
 {
     /* A message may quote a file's bytes: one line, printable, always. */

@@ -28,6 +28,9 @@ typedef struct rl_measure_settings {
     long max_flushed_iterations; /* per repetition, with a flush before each */
     double warmup_s;          /* at least this long and 3 calls of warm-up */
     bool hot;                 /* never flush: measure the cache the data sits in */
+    int max_reps;             /* 0: no cap; else at most this many repetitions, timed calls
+                               * per repetition and warm-up calls, whatever the times say:
+                               * for tests and emulators, where time means nothing */
 } rl_measure_settings;
 
 /* A prepared case: device buffers filled and, once measured, its samples. */

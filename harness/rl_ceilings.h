@@ -16,6 +16,7 @@ typedef struct rl_ceilings_options {
     int threads;
     bool quiet; /* no progress on stderr */
     uint64_t seed; /* of the probes' random inputs */
+    int max_reps;  /* measurement cap for tests and emulators (rl_measure_settings) */
     const volatile sig_atomic_t *stop;
 } rl_ceilings_options;
 

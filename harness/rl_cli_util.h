@@ -16,6 +16,11 @@ rl_status rl_cli_parse_i64(const char *text, const char *option, int64_t min, in
 int rl_cli_parse_out_only(const char *cmd, const char *usage, int argc, char **argv,
                           const char **out);
 
+/* The measurement cap of ROOFLAB_MAX_REPS (rl_measure_settings.max_reps) for
+ * tests and emulators: 0 when unset, an error when not a whole number in
+ * [1, 1000]. Read once by each measuring subcommand and passed down. */
+rl_status rl_cli_max_reps(int *out, rl_err *err);
+
 /* Print "rooflab CMD: message" on stderr and return exit code 2. */
 int rl_cli_fail(const char *cmd, const char *message);
 

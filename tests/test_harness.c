@@ -27,6 +27,7 @@ static rl_backend real;
 
 typedef enum breakage { BREAK_NONE, BREAK_ONE_VALUE, BREAK_LAST_UNWRITTEN } breakage;
 static breakage broken = BREAK_NONE;
+static long launches; /* calls of broken_launch */
 
 /* Index of the main output tensor (the last output) of a launch. */
 static int main_output(const rl_launch *l, rl_op_signature *sig)
@@ -42,6 +43,7 @@ static int main_output(const rl_launch *l, rl_op_signature *sig)
 static rl_status broken_launch(void *state, const rl_launch *l, rl_err *err)
 {
     rl_op_signature sig;
+    launches++;
     const int out = main_output(l, &sig);
     const size_t elems = (size_t)sig.tensors[out].elems;
     const size_t esize = rl_dtype_size(sig.tensors[out].dtype);
@@ -120,6 +122,32 @@ static void correct_kernels_pass_and_are_timed(void **state)
         assert_near(r.byte_per_s, r.bytes / r.time_s.median, 1e-9 * r.byte_per_s);
         /* tiny working sets are flushed between samples */
         assert_non_null(strstr(r.cache, "flushed before each sample"));
+    }
+}
+
+/* ROOFLAB_MAX_REPS's cap: one validation call, then at most max_reps warm-up
+ * calls, repetitions and calls per repetition, however long they take (under
+ * an emulator) or however short (time budgets that ask for many more). */
+static void capped_measurement_stays_within_the_cap(void **state)
+{
+    (void)state;
+    for (int cap = 1; cap <= 3; cap++) {
+        rl_measure_settings ms = {.repetitions = 5, .repetition_s = 10.0, .max_iterations = 1000,
+                                  .max_flushed_iterations = 1000, .warmup_s = 10.0,
+                                  .max_reps = cap};
+        rl_backend be = real;
+        be.launch = broken_launch;
+        broken = BREAK_NONE;
+        launches = 0;
+        rl_case_spec spec = {.op = RL_OP_SOFTMAX, .precision = RL_PREC_FP32,
+                             .shape = {.rows = 3, .cols = 100}};
+        rl_case_result r;
+        assert_int_equal(rl_case_execute(&be, &spec, &ms, 7, NULL, &r), RL_OK);
+        assert_int_equal(r.outcome, RL_CASE_OK);
+        assert_true(r.validation.checked && r.validation.passed);
+        /* cap repetitions of cap calls each */
+        assert_int_equal(r.time_s.count, (size_t)(cap * cap));
+        assert_int_equal(launches, 1 + cap + cap * cap);
     }
 }
 
@@ -227,6 +255,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(correct_kernels_pass_and_are_timed),
+        cmocka_unit_test(capped_measurement_stays_within_the_cap),
         cmocka_unit_test(wrong_values_fail_and_are_not_timed),
         cmocka_unit_test(unwritten_outputs_fail),
         cmocka_unit_test(unsupported_is_reported),
