@@ -1,6 +1,7 @@
 /* The CUDA backend: every op at every precision and kernel version it
  * supports, at awkward sizes (1, 3, 1023, 4097 columns; rows longer than
- * shared memory; pointers off 16-byte alignment), checked element by
+ * shared memory; every row-length class of the v4 kernels, up to 300001
+ * columns; pointers off 16-byte alignment), checked element by
  * element against the float64 references of kernels/ref with outputs
  * poisoned first; GEMM shapes cuBLAS cannot take refused cleanly; the
  * timer, flush and memory slots.
@@ -274,18 +275,18 @@ static void test_supports_and_ladders(void **state)
     (void)state;
     REQUIRE_GPU();
     rl_err err = {{0}};
-    assert_int_equal(gpu.kernel_versions(gpu.state, RL_OP_LAYERNORM), 3);
-    assert_int_equal(gpu.kernel_versions(gpu.state, RL_OP_SOFTMAX), 3);
+    assert_int_equal(gpu.kernel_versions(gpu.state, RL_OP_LAYERNORM), 4);
+    assert_int_equal(gpu.kernel_versions(gpu.state, RL_OP_SOFTMAX), 4);
     assert_int_equal(gpu.kernel_versions(gpu.state, RL_OP_GEMM), 1);
     for (int op = 0; op < RL_OP_COUNT; op++)
-        for (int v = 0; v <= 4; v++)
+        for (int v = 0; v <= 5; v++)
             assert_non_null(gpu.kernel_version_name(gpu.state, (rl_op)op, v));
     assert_string_equal(gpu.kernel_version_name(gpu.state, RL_OP_LAYERNORM, 0),
-                        gpu.kernel_version_name(gpu.state, RL_OP_LAYERNORM, 3));
-    for (int v = 0; v <= 3; v++)
+                        gpu.kernel_version_name(gpu.state, RL_OP_LAYERNORM, 4));
+    for (int v = 0; v <= 4; v++)
         assert_true(gpu.supports(gpu.state, RL_OP_LAYERNORM, RL_PREC_BF16, v, &err));
     err.msg[0] = 0;
-    assert_false(gpu.supports(gpu.state, RL_OP_LAYERNORM, RL_PREC_FP32, 4, &err));
+    assert_false(gpu.supports(gpu.state, RL_OP_LAYERNORM, RL_PREC_FP32, 5, &err));
     assert_true(strlen(err.msg) > 0);
     err.msg[0] = 0;
     assert_false(gpu.supports(gpu.state, RL_OP_BIAS_GELU, RL_PREC_FP32, 2, &err));
@@ -327,6 +328,41 @@ static void test_fused_and_chains(void **state)
         for (size_t pi = 0; pi < sizeof row_precisions / sizeof row_precisions[0]; pi++)
             for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
                 check_case(ops[o], row_precisions[pi], 0, shapes[s], 0);
+}
+
+/* The v4 row kernels pick a shape per row length (rl_cuda_row4.cuh): a
+ * warp of 1, 2 or 4 packs a thread, blocks of 128..1024 threads, on sm_90 a
+ * cluster of up to 8 CTAs, and the two-read streaming kernel past that.
+ * Columns here reach every entry for each element size, with lengths that
+ * are not a multiple of the 16-byte pack (so rows start misaligned and have
+ * a scalar head and tail), 1 column, rows longer than an SM's shared memory
+ * (65537 and 262144 columns: a cluster on sm_90, streaming elsewhere) and
+ * past the largest cluster (300001 fp32 columns: streaming everywhere);
+ * aligned (offset 0) and unaligned tensors (offset 1: all scalars). The
+ * masked softmax's rows run over every query position: row r masks columns
+ * j > r mod cols, so row 0 keeps one column. (A row with every column
+ * masked cannot occur under that causal mask: column 0 is always kept.) */
+static void test_row_v4_shapes(void **state)
+{
+    (void)state;
+    REQUIRE_GPU();
+    const int64_t cols[] = {1,    7,    33,    129,   250,    509,    1000,  2047,
+                            4001, 8191, 16383, 33001, 65537, 262144, 300001};
+    const rl_op ops[] = {RL_OP_LAYERNORM, RL_OP_SOFTMAX, RL_OP_RESIDUAL_LAYERNORM,
+                         RL_OP_SCALE_MASK_SOFTMAX};
+    for (size_t o = 0; o < sizeof ops / sizeof ops[0]; o++)
+        for (size_t pi = 0; pi < sizeof row_precisions / sizeof row_precisions[0]; pi++)
+            for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
+                /* Enough rows for several per block and, for the mask,
+                 * every query position of short rows. */
+                const int64_t rows = cols[c] < 64 ? cols[c] + 5 : cols[c] > 60000 ? 2 : 9;
+                const rl_shape s = rows_shape(rows, cols[c]);
+                /* The fused ops have one version, v4's kernels. */
+                const int v = ops[o] == RL_OP_LAYERNORM || ops[o] == RL_OP_SOFTMAX ? 4 : 0;
+                check_case(ops[o], row_precisions[pi], v, s, 0);
+                if (cols[c] == 1000 || cols[c] == 65537)
+                    check_case(ops[o], row_precisions[pi], v, s, 1);
+            }
 }
 
 /* Tensors that do not start on a 16-byte boundary take the scalar paths. */
@@ -476,7 +512,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_create_or_explain),   cmocka_unit_test(test_supports_and_ladders),
         cmocka_unit_test(test_row_ladders),         cmocka_unit_test(test_fused_and_chains),
-        cmocka_unit_test(test_unaligned_tensors),   cmocka_unit_test(test_gemm),
+        cmocka_unit_test(test_row_v4_shapes),       cmocka_unit_test(test_unaligned_tensors),
+        cmocka_unit_test(test_gemm),
         cmocka_unit_test(test_stream_and_fma),      cmocka_unit_test(test_timer_flush_memory),
     };
     return cmocka_run_group_tests(tests, open_gpu, close_gpu);

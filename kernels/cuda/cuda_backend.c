@@ -5,7 +5,8 @@
  * The timer is a pair of CUDA events around the launch, with the stream
  * held by a spinning kernel until the work is queued (timing.cu), so a
  * sample holds no host launch latency. flush_caches writes a buffer of
- * twice the L2 size (nvbench and llm.c do the same). Clocks and power come
+ * twice the L2 size (nvbench and llm.c do the same), then reads another of
+ * twice the L2 so that the lines left in L2 are clean. Clocks and power come
  * from NVML where it exists; without it (Jetson) the SM clock reported is
  * the device's maximum clock (cudaDevAttrClockRate), not the current one,
  * and the rest is unknown (-1).
@@ -46,10 +47,11 @@ static const char *cuda_kernel_version_name(void *state, rl_op op, int version)
 {
     (void)state;
     if (is_row_ladder(op)) {
-        switch (version == 0 ? RL_CU_ROW_VEC : version) {
+        switch (version == 0 ? RL_CU_ROW_REG : version) {
         case RL_CU_ROW_THREAD: return "thread_per_row";
         case RL_CU_ROW_WARP: return "warp_per_row";
         case RL_CU_ROW_VEC: return "block_per_row_vec16";
+        case RL_CU_ROW_REG: return "row_in_registers";
         default: return "?";
         }
     }
@@ -58,10 +60,10 @@ static const char *cuda_kernel_version_name(void *state, rl_op op, int version)
     switch (op) {
     case RL_OP_GEMM: return "cublas";
     case RL_OP_RESIDUAL_LAYERNORM:
-    case RL_OP_SCALE_MASK_SOFTMAX: return "fused_block_per_row_vec16";
+    case RL_OP_SCALE_MASK_SOFTMAX: return "fused_row_in_registers";
     case RL_OP_BIAS_GELU: return "fused_vec16";
     case RL_OP_RESIDUAL_LAYERNORM_UNFUSED:
-    case RL_OP_SCALE_MASK_SOFTMAX_UNFUSED:
+    case RL_OP_SCALE_MASK_SOFTMAX_UNFUSED: return "chain_row_in_registers";
     case RL_OP_BIAS_GELU_UNFUSED: return "chain_vec16";
     case RL_OP_COPY:
     case RL_OP_TRIAD: return "grid_stride_vec16";
@@ -85,11 +87,11 @@ static bool cuda_supports(void *state, rl_op op, rl_precision p, int version, rl
                     rl_op_name(op), version);
         else
             rl_fail(err, RL_ERR_UNSUPPORTED,
-                    "cuda: %s keeps kernel versions 1..%d (1 %s, 2 %s, 3 %s; 0 = the default, "
-                    "3); got %d",
+                    "cuda: %s keeps kernel versions 1..%d (1 %s, 2 %s, 3 %s, 4 %s; 0 = the "
+                    "default, 4); got %d",
                     rl_op_name(op), versions, cuda_kernel_version_name(state, op, 1),
                     cuda_kernel_version_name(state, op, 2), cuda_kernel_version_name(state, op, 3),
-                    version);
+                    cuda_kernel_version_name(state, op, 4), version);
         return false;
     }
     return rl_cuda_runs(op, p, st->cc_major, st->cc_minor, err); /* the table predict reads */
@@ -97,10 +99,11 @@ static bool cuda_supports(void *state, rl_op op, rl_precision p, int version, rl
 
 /* ---- description, memory ------------------------------------------------------ */
 
-/* Twice the L2, so nothing the next call reads is still there. */
+/* The flush buffer: twice the L2 written, then another twice the L2 read
+ * (see cuda_flush_caches). */
 static size_t flush_buffer_bytes(const rl_cuda_state *st)
 {
-    return 2 * (st->l2_bytes > 0 ? st->l2_bytes : (size_t)(32u << 20));
+    return 4 * (st->l2_bytes > 0 ? st->l2_bytes : (size_t)(32u << 20));
 }
 
 static const char *cuda_describe(void *state)
@@ -263,16 +266,26 @@ static rl_status cuda_sync(void *state, rl_err *err)
 static rl_status cuda_flush_caches(void *state, rl_err *err)
 {
     rl_cuda_state *st = state;
+    const size_t half = flush_buffer_bytes(st) / 2;
     if (!st->flush_buf) {
-        const size_t bytes = flush_buffer_bytes(st);
         RL_CUDA_CHECK(err, cudaSetDevice(st->device));
-        RL_CUDA_CHECK(err, cudaMalloc(&st->flush_buf, bytes));
-        st->flush_bytes = bytes;
+        RL_CUDA_CHECK(err, cudaMalloc(&st->flush_buf, 2 * half));
+        st->flush_bytes = 2 * half;
+        /* The read half's contents do not matter, but are defined. */
+        RL_CUDA_CHECK(err, cudaMemsetAsync((char *)st->flush_buf + half, 0, half, st->stream));
     }
-    /* A different byte each time, so no write could be skipped as a repeat. */
+    /* Writing twice the L2 evicts whatever the last call left there; a
+     * different byte each time, so no write could be skipped as a repeat.
+     * That leaves L2 full of dirty lines, and a timed kernel that brought
+     * in its data would first pay their write-back to DRAM (up to a third
+     * more DRAM traffic for a working set under the L2 size). Reading
+     * another twice the L2 then evicts them, their write-back done here,
+     * outside the timed region, and leaves only clean lines. */
     st->flush_count++;
-    RL_CUDA_CHECK(err, cudaMemsetAsync(st->flush_buf, (int)(st->flush_count & 0xffu),
-                                       st->flush_bytes, st->stream));
+    RL_CUDA_CHECK(err, cudaMemsetAsync(st->flush_buf, (int)(st->flush_count & 0xffu), half,
+                                       st->stream));
+    RL_CUDA_CHECK(err, rl_cu_read(&st->ctx, (char *)st->flush_buf + half, half,
+                                  (unsigned *)st->flush_buf));
     return RL_OK;
 }
 
@@ -316,7 +329,7 @@ static rl_status launch_ops(rl_cuda_state *st, const rl_launch *l, rl_err *err)
     const int64_t rows = l->shape.rows, cols = l->shape.cols;
     const float eps = (float)l->params.eps, scale = (float)l->params.scale;
     void *const *T = l->tensors;
-    const int version = l->kernel_version == 0 ? RL_CU_ROW_VEC : l->kernel_version;
+    const int version = l->kernel_version == 0 ? RL_CU_ROW_REG : l->kernel_version;
 
     /* Only the GEMMs that read the cached transpose may keep it. */
     if (!(l->op == RL_OP_GEMM && rl_cuda_gemm_uses_transpose(l->precision)))
@@ -334,23 +347,25 @@ static rl_status launch_ops(rl_cuda_state *st, const rl_launch *l, rl_err *err)
         return RL_OK;
     /* x, residual, gamma, beta, h, y */
     case RL_OP_RESIDUAL_LAYERNORM:
-        RL_CUDA_CHECK(err, rl_cu_residual_layernorm(ctx, t, T[0], T[1], T[2], T[3], T[4], T[5],
+        RL_CUDA_CHECK(err, rl_cu_residual_layernorm(ctx, t, RL_CU_ROW_REG, T[0], T[1], T[2], T[3],
+                                                    T[4], T[5],
                                                     rows, cols, eps));
         return RL_OK;
     case RL_OP_RESIDUAL_LAYERNORM_UNFUSED:
         RL_CUDA_CHECK(err, rl_cu_residual_add(ctx, t, T[0], T[1], T[4], rows * cols));
-        RL_CUDA_CHECK(err, rl_cu_layernorm(ctx, t, RL_CU_ROW_VEC, T[4], T[2], T[3], T[5], rows,
+        RL_CUDA_CHECK(err, rl_cu_layernorm(ctx, t, RL_CU_ROW_REG, T[4], T[2], T[3], T[5], rows,
                                            cols, eps));
         return RL_OK;
     /* x, y */
     case RL_OP_SCALE_MASK_SOFTMAX:
-        RL_CUDA_CHECK(err, rl_cu_scale_mask_softmax(ctx, t, T[0], T[1], rows, cols, scale));
+        RL_CUDA_CHECK(err, rl_cu_scale_mask_softmax(ctx, t, RL_CU_ROW_REG, T[0], T[1], rows, cols,
+                                                    scale));
         return RL_OK;
     /* x, y, scaled, masked */
     case RL_OP_SCALE_MASK_SOFTMAX_UNFUSED:
         RL_CUDA_CHECK(err, rl_cu_scale(ctx, t, T[0], T[2], rows * cols, scale));
         RL_CUDA_CHECK(err, rl_cu_causal_mask(ctx, t, T[2], T[3], rows, cols));
-        RL_CUDA_CHECK(err, rl_cu_softmax(ctx, t, RL_CU_ROW_VEC, T[3], T[1], rows, cols));
+        RL_CUDA_CHECK(err, rl_cu_softmax(ctx, t, RL_CU_ROW_REG, T[3], T[1], rows, cols));
         return RL_OK;
     /* x, bias, y */
     case RL_OP_BIAS_GELU:
@@ -511,6 +526,8 @@ static rl_status open_device(rl_cuda_state *st, int device, rl_err *err)
     st->ctx.max_threads_per_sm = threads_per_sm >= 256 ? threads_per_sm : 256;
     /* About 28k fp32 columns on H100 (228 KiB per SM), 20k on Orin. */
     st->ctx.row_smem_bytes = row_smem_budget(smem_per_sm, smem_reserved, smem_optin);
+    /* sm_90: how many CTAs of a cluster a v4 row may span (up to 8). */
+    st->ctx.row_cluster_max = rl_cu_row_cluster_limit(st->cc_major);
     RL_CUDA_CHECK(err, rl_cu_layernorm_setup(&st->ctx));
     RL_CUDA_CHECK(err, rl_cu_softmax_setup(&st->ctx));
 

@@ -13,9 +13,11 @@
 //       memory (ctx->row_smem_bytes, about 28k columns on H100) is read
 //       from DRAM once and kept on chip for an exact centred two-pass
 //       variance; a longer row takes one Welford pass and one re-read.
-//       The default.
+//   v4  the row in registers, loads unrolled, a warp, block or (sm_90)
+//       cluster per row by row length: layernorm_v4.cu. The default.
 // Also here: the fused residual + LayerNorm (h = x + r written, y = LN(h),
-// one v3 kernel) and the residual add of its unfused chain.
+// one kernel: v3 here, v4 in layernorm_v4.cu) and the residual add of its
+// unfused chain.
 #include "kernels/cuda/rl_cuda_common.cuh"
 
 namespace rlcu {
@@ -269,6 +271,8 @@ extern "C" cudaError_t rl_cu_layernorm(const rl_cu_ctx *ctx, rl_cu_type t, int v
 {
     if (rows < 1 || cols < 1)
         return cudaErrorInvalidValue;
+    if (version == RL_CU_ROW_REG)
+        return rl_cu_layernorm_v4(ctx, t, x, nullptr, gamma, beta, nullptr, y, rows, cols, eps);
     return dispatch_16_32(t, [&](auto tag) -> cudaError_t {
         using T = decltype(tag);
         const T *xt = static_cast<const T *>(x), *gt = static_cast<const T *>(gamma),
@@ -291,13 +295,16 @@ extern "C" cudaError_t rl_cu_layernorm(const rl_cu_ctx *ctx, rl_cu_type t, int v
     });
 }
 
-extern "C" cudaError_t rl_cu_residual_layernorm(const rl_cu_ctx *ctx, rl_cu_type t, const void *x,
+extern "C" cudaError_t rl_cu_residual_layernorm(const rl_cu_ctx *ctx, rl_cu_type t, int version,
+                                                const void *x,
                                                 const void *r, const void *gamma,
                                                 const void *beta, void *h, void *y, int64_t rows,
                                                 int64_t cols, float eps)
 {
     if (rows < 1 || cols < 1)
         return cudaErrorInvalidValue;
+    if (version == RL_CU_ROW_REG)
+        return rl_cu_layernorm_v4(ctx, t, x, r, gamma, beta, h, y, rows, cols, eps);
     return dispatch_16_32(t, [&](auto tag) -> cudaError_t {
         using T = decltype(tag);
         return ln_vec_launch<T, true>(ctx, x, r, gamma, beta, h, y, rows, cols, eps);

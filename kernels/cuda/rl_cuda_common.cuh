@@ -52,6 +52,19 @@ template <typename T> __device__ __forceinline__ Pack<T> ld16(const T *p)
     return r;
 }
 
+// A 16-byte load where ok, zeros elsewhere: every pack defined on every
+// path, so the compiler keeps an unrolled array of packs in registers (a
+// pack left undefined on some path moved bf16 arrays to local memory).
+template <typename T> __device__ __forceinline__ Pack<T> ld16_if(bool ok, const T *p)
+{
+    uint4 u = make_uint4(0u, 0u, 0u, 0u);
+    if (ok)
+        u = *reinterpret_cast<const uint4 *>(p);
+    Pack<T> r;
+    memcpy(&r, &u, 16);
+    return r;
+}
+
 // The same load cached in L2 only (ld.global.cg): for the bandwidth probes,
 // whose passes over a cache-sized set must measure L2, not each SM's L1.
 template <typename T> __device__ __forceinline__ Pack<T> ld16_l2(const T *p)
@@ -337,18 +350,28 @@ static inline unsigned capped_blocks(int64_t work)
 
 enum EwOp { EW_RESIDUAL_ADD, EW_SCALE, EW_CAUSAL_MASK, EW_BIAS_ADD, EW_GELU, EW_BIAS_GELU };
 
+// 16-byte packs a thread loads per trip of the elementwise loop.
+constexpr int EW_UNROLL = 4;
+
 // GELU, tanh form: 0.5 v (1 + tanh(sqrt(2/pi) (v + 0.044715 v^3))).
 // For 16-bit storage the same function as v / (1 + exp(-2u)) (since
-// 0.5 (1 + tanh u) = 1 / (1 + exp(-2u))): a few instructions instead of
-// tanhf's two branch-free halves, which would make the kernel issue-bound
-// at HBM speed; __expf's few-ulp error is far below fp16/bf16 rounding.
+// 0.5 (1 + tanh u) = 1 / (1 + exp(-2u))), with exp as one ex2.approx.ftz
+// and the division as __fdividef (MUFU.RCP and a multiply, no IEEE slow
+// path): about 12 instructions instead of tanhf's two branch-free halves or
+// an IEEE division's ~23 issue slots, so the kernel stays memory-bound at
+// HBM speed. __fdividef returns 0 for a denominator above 2^126, where
+// GELU(v) is below 1e-37 anyway. The error of this form against the
+// float64 reference is far below fp16/bf16 rounding (docs/performance.md).
 // fp32 keeps tanhf, whose accuracy its tolerance needs.
 template <typename T> __device__ __forceinline__ float gelu_tanh(float v)
 {
     const float k = 0.7978845608028654f;
     const float u = k * (v + 0.044715f * v * v * v);
-    if (sizeof(T) == 2)
-        return v / (1.0f + __expf(-2.0f * u));
+    if (sizeof(T) == 2) {
+        float e;
+        asm("ex2.approx.ftz.f32 %0, %1;" : "=f"(e) : "f"(-2.8853900817779268f * u)); // exp(-2u)
+        return __fdividef(v, 1.0f + e);
+    }
     return 0.5f * v * (1.0f + tanhf(u));
 }
 
@@ -403,32 +426,51 @@ __global__ void __launch_bounds__(256)
     const int64_t t0 = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;
     const int64_t nvec = vec ? n / N : 0;
 
-    for (int64_t v = t0; v < nvec; v += stride) {
-        const int64_t i0 = v * N;
-        const Pack<T> a = ld16(x + i0);
-        Pack<T> b = a;
-        int64_t col = 0, q = 0;
-        if (COLS)
-            split_index(i0, cols, OP == EW_CAUSAL_MASK, &col, &q);
-        if (OP == EW_RESIDUAL_ADD)
-            b = ld16(aux + i0);
-        if (BIAS && aux_vec)
-            b = ld16(aux + col);
-        Pack<T> out;
+    // U packs a thread a trip, all loaded before any is used. (The causal
+    // mask, a step of the unfused chain only, keeps one: its row and
+    // column arithmetic for four would spill on sm_87.)
+    constexpr int U = OP == EW_CAUSAL_MASK ? 1 : EW_UNROLL;
+    for (int64_t v0 = t0; v0 < nvec; v0 += stride * U) {
+        Pack<T> a[U], b[U];
+        int64_t col[U], q[U];
 #pragma unroll
-        for (int k = 0; k < N; k++) {
-            float av = 0.0f;
-            if (OP == EW_RESIDUAL_ADD || (BIAS && aux_vec))
-                av = to_f(b.v[k]);
-            else if (BIAS)
-                av = to_f(aux[col]);
-            out.v[k] = from_f<T>(ew_apply<T, OP>(to_f(a.v[k]), av, q, col, scale));
-            if (COLS && ++col == cols) {
-                col = 0;
-                q = q + 1 == cols ? 0 : q + 1;
-            }
+        for (int u = 0; u < U; u++) {
+            const int64_t v = v0 + u * stride;
+            const bool ok = v < nvec;
+            col[u] = 0;
+            q[u] = 0;
+            if (COLS && ok)
+                split_index(v * N, cols, OP == EW_CAUSAL_MASK, &col[u], &q[u]);
+            a[u] = ld16_if(ok, x + v * N);
+            if (OP == EW_RESIDUAL_ADD)
+                b[u] = ld16_if(ok, aux + v * N);
+            else if (BIAS && aux_vec)
+                b[u] = ld16_if(ok, aux + col[u]);
+            else
+                b[u] = a[u];
         }
-        st16(y + i0, out);
+#pragma unroll
+        for (int u = 0; u < U; u++) {
+            const int64_t v = v0 + u * stride;
+            if (v >= nvec)
+                continue;
+            int64_t c = col[u], qq = q[u];
+            Pack<T> out;
+#pragma unroll
+            for (int k = 0; k < N; k++) {
+                float av = 0.0f;
+                if (OP == EW_RESIDUAL_ADD || (BIAS && aux_vec))
+                    av = to_f(b[u].v[k]);
+                else if (BIAS)
+                    av = to_f(aux[c]);
+                out.v[k] = from_f<T>(ew_apply<T, OP>(to_f(a[u].v[k]), av, qq, c, scale));
+                if (COLS && ++c == cols) {
+                    c = 0;
+                    qq = qq + 1 == cols ? 0 : qq + 1;
+                }
+            }
+            st16(y + v * N, out);
+        }
     }
     for (int64_t i = nvec * N + t0; i < n; i += stride) {
         int64_t col = 0, q = 0;

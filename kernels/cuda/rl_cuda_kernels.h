@@ -11,6 +11,7 @@
 #ifndef RL_CUDA_KERNELS_H
 #define RL_CUDA_KERNELS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,6 +33,9 @@ typedef struct rl_cu_ctx {
     /* Dynamic shared memory one block may use to keep its row on chip (the
      * single-pass row kernels); longer rows take the streaming path. */
     int row_smem_bytes;
+    /* The most CTAs of a thread-block cluster a v4 row may span (sm_90:
+     * up to 8, from rl_cu_row_cluster_limit; 1 elsewhere). */
+    int row_cluster_max;
 } rl_cu_ctx;
 
 /* Static shared memory of the row kernels that keep a row on chip, at
@@ -43,13 +47,18 @@ enum {
     RL_CU_ROW_THREAD = 1, /* v1: one thread per row, scalar loads */
     RL_CU_ROW_WARP = 2,   /* v2: one warp per row, shuffle reductions */
     RL_CU_ROW_VEC = 3,    /* v3: one block per row, 16-byte loads, one pass over DRAM */
-    RL_CU_ROW_VERSIONS = 3
+    RL_CU_ROW_REG = 4,    /* v4: row in registers, loads unrolled, warp/block/cluster per row */
+    RL_CU_ROW_VERSIONS = 4
 };
 
 /* One-time setup after cudaSetDevice: raise the dynamic shared memory
  * limit of the kernels that keep a row on chip to ctx->row_smem_bytes. */
 cudaError_t rl_cu_layernorm_setup(const rl_cu_ctx *ctx);
 cudaError_t rl_cu_softmax_setup(const rl_cu_ctx *ctx);
+
+/* The largest thread-block cluster (8, 4, 2 or 1) of the v4 row kernels
+ * the current device can run; 1 below compute capability 9. */
+int rl_cu_row_cluster_limit(int cc_major);
 
 /* cudaSuccess when this build carries code the current device can run;
  * cudaErrorNoKernelImageForDevice (or similar) when it does not. */
@@ -59,10 +68,16 @@ cudaError_t rl_cu_probe_image(void);
 cudaError_t rl_cu_layernorm(const rl_cu_ctx *ctx, rl_cu_type t, int version, const void *x,
                             const void *gamma, const void *beta, void *y, int64_t rows,
                             int64_t cols, float eps);
-/* h = x + r (rounded to the storage type), y = LayerNorm(h): one kernel. */
-cudaError_t rl_cu_residual_layernorm(const rl_cu_ctx *ctx, rl_cu_type t, const void *x,
+/* h = x + r (rounded to the storage type), y = LayerNorm(h): one kernel,
+ * version RL_CU_ROW_VEC or RL_CU_ROW_REG. */
+cudaError_t rl_cu_residual_layernorm(const rl_cu_ctx *ctx, rl_cu_type t, int version, const void *x,
                                      const void *r, const void *gamma, const void *beta,
                                      void *h, void *y, int64_t rows, int64_t cols, float eps);
+/* LayerNorm v4 (rl_cuda_row4.cuh); with r non-NULL the fused residual +
+ * LayerNorm (h = x + r written, y = LayerNorm(h)). */
+cudaError_t rl_cu_layernorm_v4(const rl_cu_ctx *ctx, rl_cu_type t, const void *x, const void *r,
+                               const void *gamma, const void *beta, void *h, void *y,
+                               int64_t rows, int64_t cols, float eps);
 /* h = x + r elementwise over n elements. */
 cudaError_t rl_cu_residual_add(const rl_cu_ctx *ctx, rl_cu_type t, const void *x, const void *r,
                                void *h, int64_t n);
@@ -70,10 +85,16 @@ cudaError_t rl_cu_residual_add(const rl_cu_ctx *ctx, rl_cu_type t, const void *x
 /* Row softmax. */
 cudaError_t rl_cu_softmax(const rl_cu_ctx *ctx, rl_cu_type t, int version, const void *x,
                           void *y, int64_t rows, int64_t cols);
-/* y = softmax(mask(x * scale)) per row, one kernel; row r's query position
- * is q = r mod cols and columns j > q are masked (output 0). */
-cudaError_t rl_cu_scale_mask_softmax(const rl_cu_ctx *ctx, rl_cu_type t, const void *x,
-                                     void *y, int64_t rows, int64_t cols, float scale);
+/* Softmax v4 (rl_cuda_row4.cuh); with mask, the fused scale + causal mask
+ * + softmax below. */
+cudaError_t rl_cu_softmax_v4(const rl_cu_ctx *ctx, rl_cu_type t, const void *x, void *y,
+                             int64_t rows, int64_t cols, float scale, bool mask);
+/* y = softmax(mask(x * scale)) per row, one kernel (version RL_CU_ROW_VEC
+ * or RL_CU_ROW_REG); row r's query position is q = r mod cols and columns
+ * j > q are masked (output 0). */
+cudaError_t rl_cu_scale_mask_softmax(const rl_cu_ctx *ctx, rl_cu_type t, int version,
+                                     const void *x, void *y, int64_t rows, int64_t cols,
+                                     float scale);
 /* y = x * scale elementwise. */
 cudaError_t rl_cu_scale(const rl_cu_ctx *ctx, rl_cu_type t, const void *x, void *y, int64_t n,
                         float scale);
@@ -94,6 +115,10 @@ cudaError_t rl_cu_gelu(const rl_cu_ctx *ctx, rl_cu_type t, const void *x, void *
  * copy: c = a (bytes). triad: a = b + scalar * c. */
 cudaError_t rl_cu_copy(const rl_cu_ctx *ctx, const void *a, void *c, size_t bytes,
                        int64_t passes);
+/* Read `bytes` (a multiple of 16, 16-byte aligned) into L2 and discard
+ * them: the second half of the cache flush. sink: a device word the kernel
+ * may write (it never does at run time). */
+cudaError_t rl_cu_read(const rl_cu_ctx *ctx, const void *a, size_t bytes, unsigned *sink);
 cudaError_t rl_cu_triad(const rl_cu_ctx *ctx, rl_cu_type t, const void *b, const void *c,
                         void *a, int64_t n, double scalar, int64_t passes);
 

@@ -9,10 +9,12 @@
 //   v3  one block per row, 16-byte loads and stores. A row that fits in
 //       shared memory is read from DRAM once and its exps kept on chip; a
 //       longer row takes one online-softmax pass (running max and rescaled
-//       sum) and one re-read, so long rows cost two reads, not three. The
-//       default.
-// Also here: the fused scale + causal mask + softmax (one v3 kernel) and the
-// scale and causal-mask steps of its unfused chain.
+//       sum) and one re-read, so long rows cost two reads, not three.
+//   v4  the row in registers, loads unrolled, a warp, block or (sm_90)
+//       cluster per row by row length: softmax_v4.cu. The default.
+// Also here: the fused scale + causal mask + softmax (one kernel: v3 here,
+// v4 in softmax_v4.cu) and the scale and causal-mask steps of its unfused
+// chain.
 //
 // exp is __expf (ex2.approx after a multiply by log2 e: 2 instructions, a few
 // ulp for the arguments x - max in [-10, 0] that occur here) in every
@@ -243,6 +245,8 @@ extern "C" cudaError_t rl_cu_softmax(const rl_cu_ctx *ctx, rl_cu_type t, int ver
 {
     if (rows < 1 || cols < 1)
         return cudaErrorInvalidValue;
+    if (version == RL_CU_ROW_REG)
+        return rl_cu_softmax_v4(ctx, t, x, y, rows, cols, 1.0f, false);
     return dispatch_16_32(t, [&](auto tag) -> cudaError_t {
         using T = decltype(tag);
         const T *xt = static_cast<const T *>(x);
@@ -262,11 +266,14 @@ extern "C" cudaError_t rl_cu_softmax(const rl_cu_ctx *ctx, rl_cu_type t, int ver
     });
 }
 
-extern "C" cudaError_t rl_cu_scale_mask_softmax(const rl_cu_ctx *ctx, rl_cu_type t, const void *x,
-                                                void *y, int64_t rows, int64_t cols, float scale)
+extern "C" cudaError_t rl_cu_scale_mask_softmax(const rl_cu_ctx *ctx, rl_cu_type t, int version,
+                                                const void *x, void *y, int64_t rows, int64_t cols,
+                                                float scale)
 {
     if (rows < 1 || cols < 1)
         return cudaErrorInvalidValue;
+    if (version == RL_CU_ROW_REG)
+        return rl_cu_softmax_v4(ctx, t, x, y, rows, cols, scale, true);
     return dispatch_16_32(t, [&](auto tag) -> cudaError_t {
         using T = decltype(tag);
         return sm_vec_launch<T, true>(ctx, x, y, rows, cols, scale);

@@ -34,6 +34,28 @@ __global__ void __launch_bounds__(256)
     }
 }
 
+// Reads every 16 bytes of a (n16 packs), 4 loads a thread a trip, into L2
+// (ld.global.cg). The loads must not be optimised away: their XOR goes to
+// *sink only when `keep` (always false at run time) says so, which the
+// compiler cannot know.
+__global__ void __launch_bounds__(256)
+    read_kernel(const uint4 *__restrict__ a, int64_t n16, unsigned *sink, int keep)
+{
+    const int64_t stride = (int64_t)gridDim.x * blockDim.x;
+    unsigned acc = 0;
+    for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < n16; i += 4 * stride) {
+        uint4 v[4];
+#pragma unroll
+        for (int u = 0; u < 4; u++)
+            v[u] = i + u * stride < n16 ? __ldcg(a + i + u * stride) : make_uint4(0, 0, 0, 0);
+#pragma unroll
+        for (int u = 0; u < 4; u++)
+            acc ^= v[u].x ^ v[u].y ^ v[u].z ^ v[u].w;
+    }
+    if (keep)
+        atomicXor(sink, acc);
+}
+
 // Arithmetic type of a storage type.
 template <typename T> struct MathOf {
     typedef float type;
@@ -107,6 +129,18 @@ extern "C" cudaError_t rl_cu_copy(const rl_cu_ctx *ctx, const void *a, void *c, 
     copy_kernel<<<grid_stride_blocks(ctx, copy_kernel, vec ? n / 16 + n % 16 : n, threads),
                   threads, 0, ctx->stream>>>(static_cast<const unsigned char *>(a),
                                  static_cast<unsigned char *>(c), n, vec, passes < 1 ? 1 : passes);
+    return cudaGetLastError();
+}
+
+extern "C" cudaError_t rl_cu_read(const rl_cu_ctx *ctx, const void *a, size_t bytes,
+                                  unsigned *sink)
+{
+    if (bytes < 16 || !aligned16(a))
+        return cudaErrorInvalidValue;
+    const int64_t n16 = (int64_t)(bytes / 16);
+    const int threads = 256;
+    read_kernel<<<grid_stride_blocks(ctx, read_kernel, n16, threads), threads, 0, ctx->stream>>>(
+        static_cast<const uint4 *>(a), n16, sink, 0);
     return cudaGetLastError();
 }
 
