@@ -47,6 +47,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 /* ---- overflow-checked uint64 arithmetic ---------------------------------- */
 
@@ -88,7 +89,7 @@ const char *rl_llm_dtype_name(rl_llm_dtype t)
 rl_status rl_llm_dtype_parse(const char *name, rl_llm_dtype *t, rl_err *err)
 {
     for (int i = 0; i < RL_LLM_DTYPE_COUNT; i++)
-        if (name && strcmp(name, dtype_names[i]) == 0) {
+        if (name && strcasecmp(name, dtype_names[i]) == 0) {
             *t = (rl_llm_dtype)i;
             return RL_OK;
         }

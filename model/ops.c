@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 static const char *const op_names[RL_OP_COUNT] = {
     [RL_OP_GEMM] = "gemm",
@@ -56,7 +57,7 @@ const char *rl_dtype_name(rl_dtype t)
 rl_status rl_op_parse(const char *name, rl_op *op, rl_err *err)
 {
     for (int i = 0; i < RL_OP_COUNT; i++) {
-        if (name && strcmp(name, op_names[i]) == 0) {
+        if (name && strcasecmp(name, op_names[i]) == 0) {
             *op = (rl_op)i;
             return RL_OK;
         }
@@ -70,7 +71,7 @@ rl_status rl_op_parse(const char *name, rl_op *op, rl_err *err)
 rl_status rl_precision_parse(const char *name, rl_precision *p, rl_err *err)
 {
     for (int i = 0; i < RL_PREC_COUNT; i++) {
-        if (name && strcmp(name, precision_names[i]) == 0) {
+        if (name && strcasecmp(name, precision_names[i]) == 0) {
             *p = (rl_precision)i;
             return RL_OK;
         }

@@ -568,6 +568,8 @@ static void dtypes(void **state)
     rl_err err;
     assert_int_equal(rl_llm_dtype_parse("int4", &t, &err), RL_OK);
     assert_int_equal(t, RL_LLM_INT4);
+    assert_int_equal(rl_llm_dtype_parse("BF16", &t, &err), RL_OK);
+    assert_int_equal(t, RL_LLM_BF16);
     assert_int_equal(rl_llm_dtype_bits_per_128(RL_LLM_INT4), 528);
     assert_int_equal(rl_llm_dtype_bits_per_128(RL_LLM_BF16), 2048);
     assert_int_equal(rl_llm_dtype_parse("int3", &t, &err), RL_ERR_INVALID);

@@ -113,6 +113,13 @@ static void names_round_trip(void **state)
     assert_non_null(strstr(err.msg, "matmul"));
     rl_precision p;
     assert_int_equal(rl_precision_parse("fp12", &p, &err), RL_ERR_INVALID);
+    /* Students type FP16 and GEMM; names are matched ignoring case. */
+    assert_int_equal(rl_precision_parse("FP16", &p, &err), RL_OK);
+    assert_int_equal(p, RL_PREC_FP16);
+    assert_int_equal(rl_precision_parse("Bf16", &p, &err), RL_OK);
+    assert_int_equal(p, RL_PREC_BF16);
+    assert_int_equal(rl_op_parse("GEMM", &op, &err), RL_OK);
+    assert_int_equal(op, RL_OP_GEMM);
 }
 
 static void bad_shapes(void **state)
