@@ -67,6 +67,23 @@ static void hold_standard_descriptors(void)
         }
 }
 
+/* "rooflab help CMD" is "rooflab CMD --help", so each command's help lives in one place. */
+static int help_for(int argc, char **argv)
+{
+    if (argc > 3) {
+        fprintf(stderr, "rooflab help: one command at a time (try rooflab help %s)\n", argv[2]);
+        return 2;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[2], commands[i].name) == 0) {
+            char flag[] = "--help";
+            char *help_argv[] = {argv[2], flag, NULL};
+            return commands[i].run(2, help_argv);
+        }
+    fprintf(stderr, "rooflab help: unknown command '%s' (try rooflab --help)\n", argv[2]);
+    return 2;
+}
+
 static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
@@ -74,10 +91,12 @@ static int dispatch(int argc, char **argv)
         return 2;
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-        strcmp(argv[1], "help") == 0) {
+        (strcmp(argv[1], "help") == 0 && argc == 2)) {
         fputs(usage, stdout);
         return 0;
     }
+    if (strcmp(argv[1], "help") == 0)
+        return help_for(argc, argv);
     if (strcmp(argv[1], "--version") == 0)
         return rl_cli_version(argc - 1, argv + 1);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
