@@ -21,6 +21,7 @@
 #include "harness/rl_run_info.h"
 #include "harness/rl_run_model.h"
 #include "harness/rl_run_output.h"
+#include "harness/rl_run_progress.h"
 #include "harness/rl_slurm_env.h"
 #include "harness/rl_suite.h"
 #include "devices/rl_catalog.h"
@@ -97,8 +98,9 @@ static const char usage[] =
     "                 and activations (in --dtype, default the config's) do not fit\n"
     "  --model        a shipped config (llama-3-8b, llama-3-70b, llama-2-7b, mistral-7b,\n"
     "                 tinyllama-1.1b, llama-3.2-1b) or a Hugging Face config.json path\n"
-    "  --shape        one shape instead of the suite's: m=M,n=N,k=K (gemm),\n"
-    "                 rows=R,cols=C (row ops) or count=N[,iters=I] (copy, triad, fma)\n"
+    "  --shape        a shape instead of the suite's: m=M,n=N,k=K (gemm),\n"
+    "                 rows=R,cols=C (row ops) or count=N[,iters=I] (copy, triad, fma);\n"
+    "                 repeat it for several shapes, run in the order given\n"
     "  --ops          comma-separated ops: gemm, layernorm, softmax, residual_layernorm,\n"
     "                 scale_mask_softmax, bias_gelu (and *_unfused), copy, triad, fma\n"
     "  --precision    comma-separated: fp64, fp32, tf32, fp16, bf16, fp8, int8\n"
@@ -119,8 +121,12 @@ static const char usage[] =
     "A results set already in --out is replaced only by one that holds as many\n"
     "cases; until then this run's files go to --out/partial-<date>-<pid>/.\n";
 
+#define RUN_MAX_SHAPES 64
+
 typedef struct run_options {
-    const char *device, *suite, *ops, *precisions, *out, *shape, *model, *dtype, *kernel_version;
+    const char *device, *suite, *ops, *precisions, *out, *model, *dtype, *kernel_version;
+    const char *shapes[RUN_MAX_SHAPES]; /* each --shape, in the order given */
+    size_t shape_count;
     int64_t batch, seq;
     int threads, repetitions;
     int max_reps; /* ROOFLAB_MAX_REPS: measurement cap for tests and emulators */
@@ -155,7 +161,12 @@ static int parse_options(int argc, char **argv, run_options *o, rl_err *err)
         case 'o': o->ops = optarg; break;
         case 'p': o->precisions = optarg; break;
         case 'O': o->out = optarg; break;
-        case 'x': o->shape = optarg; break;
+        case 'x':
+            if (o->shape_count == RUN_MAX_SHAPES)
+                return rl_fail(err, RL_ERR_INVALID, "at most %d --shape options",
+                               RUN_MAX_SHAPES);
+            o->shapes[o->shape_count++] = optarg;
+            break;
         case 'c': o->measure_ceilings = true; break;
         case 'w': o->wait_lock = true; break;
         case 'm': o->model = optarg; break;
@@ -462,10 +473,11 @@ int rl_cli_run(int argc, char **argv)
             rl_hf_config_load(path, &llm_req.config, &err) != RL_OK)
             return rl_cli_fail("run", err.msg);
     }
-    rl_shape shape;
-    if (o.shape && (rl_parse_shape(o.shape, &shape, &err) != RL_OK ||
-                    check_shape_early(&shape, op_mask, precision_mask, &err) != RL_OK))
-        return rl_cli_fail("run", err.msg);
+    rl_shape shapes[RUN_MAX_SHAPES];
+    for (size_t i = 0; i < o.shape_count; i++)
+        if (rl_parse_shape(o.shapes[i], &shapes[i], &err) != RL_OK ||
+            check_shape_early(&shapes[i], op_mask, precision_mask, &err) != RL_OK)
+            return rl_cli_fail("run", err.msg);
 
     rl_results results;
     rl_results_init(&results);
@@ -501,7 +513,8 @@ int rl_cli_run(int argc, char **argv)
                             .precision_mask = precision_mask,
                             .cache_bytes = be.cache_bytes(be.state),
                             .threads = info->threads,
-                            .shape = o.shape ? &shape : NULL};
+                            .shape = o.shape_count ? shapes : NULL,
+                            .shape_count = o.shape_count};
     rl_backend_default_precisions(&be, &req.default_gemm_precisions,
                                   &req.default_other_precisions);
     if (llm) {
@@ -545,7 +558,7 @@ int rl_cli_run(int argc, char **argv)
         if (rl_call_bound_check(&cases[i], strcmp(be.name, "cpu") != 0, info->threads, &err) ==
             RL_OK)
             cases[bounded++] = cases[i];
-        else if (o.shape || llm) {
+        else if (o.shape_count || llm) {
             code = rl_cli_fail("run", err.msg);
             goto out;
         } else
@@ -603,11 +616,13 @@ int rl_cli_run(int argc, char **argv)
     info->device_end = info->device_start;
     info->device_state_read = true;
     bool any_failed = false;
+    rl_run_progress progress;
+    rl_run_progress_start(&progress, stderr, count);
     for (size_t i = 0; i < count && !stop_signal; i++) {
         rl_case_result res;
         char name[160];
         rl_case_name(&cases[i], name, sizeof name);
-        fprintf(stderr, "[%zu/%zu] %s\n", i + 1, count, name);
+        rl_run_progress_case(&progress, i, name);
         /* Each case its own seed, so inputs are fresh for every case. */
         rl_status s = rl_case_execute(&be, &cases[i], &ms, info->seed + 0x9E3779B97F4A7C15ull * i,
                                       &stop_signal, &res);
@@ -619,6 +634,7 @@ int rl_cli_run(int argc, char **argv)
         rl_run_model_predict(&model, &results.ceilings, &res);
         if (res.outcome != RL_CASE_OK) {
             any_failed = true;
+            rl_run_progress_break(&progress);
             fprintf(stderr, "        %s: %s\n", rl_case_outcome_name(res.outcome), res.message);
         }
         if (rl_results_append(&results, &res, &err) != RL_OK ||
@@ -627,6 +643,7 @@ int rl_cli_run(int argc, char **argv)
             goto out;
         }
     }
+    rl_run_progress_break(&progress);
     /* From here a signal no longer stops anything: the last write goes
      * through, and what the file says decides the exit code. */
     writing = 1;

@@ -23,7 +23,8 @@ typedef struct rl_suite_request {
     uint32_t default_other_precisions; /* row ops and probes */
     uint64_t cache_bytes;    /* the largest cache: memory-bound cases are sized past it */
     int threads;             /* for the compute probe's size */
-    const rl_shape *shape;   /* non-NULL: one case of this shape per op that takes it */
+    const rl_shape *shape;   /* non-NULL: one case of each shape per op that takes it */
+    size_t shape_count;      /* shapes at *shape, in the order given; 0 counts as 1 */
 } rl_suite_request;
 
 /* Parse --shape: "m=M,n=N,k=K" (GEMM), "rows=R,cols=C" (row ops) or

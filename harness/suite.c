@@ -90,27 +90,33 @@ rl_status rl_suite_build(const rl_suite_request *req, rl_case_spec **cases, size
     const double cache = (double)(req->cache_bytes ? req->cache_bytes : (32u << 20));
     const double row_target = 4.0 * cache, probe_target = 8.0 * cache;
     if (req->shape) {
-        const rl_shape *sh = req->shape;
         const uint32_t gemm_mask = precisions_for(req, true);
         const uint32_t other_mask = precisions_for(req, false);
-        for (int op = 0; op < RL_OP_COUNT; op++) {
-            const bool takes = op == RL_OP_GEMM ? sh->m > 0
-                               : rl_op_is_rowwise((rl_op)op) ? sh->rows > 0
-                                                             : sh->count > 0;
-            const uint32_t mask = op == RL_OP_GEMM ? gemm_mask : other_mask;
-            for (int p = 0; takes && p < RL_PREC_COUNT; p++) {
-                rl_shape shape = *sh;
-                if (op == RL_OP_FMA && shape.iters <= 0)
-                    shape.iters = 2048;
-                if (mask & (1u << p))
-                    push(&l, req, (rl_op)op, (rl_precision)p, shape);
+        const size_t shapes = req->shape_count ? req->shape_count : 1;
+        for (size_t i = 0; i < shapes; i++) {
+            const rl_shape *sh = &req->shape[i];
+            const size_t before = l.count;
+            for (int op = 0; op < RL_OP_COUNT; op++) {
+                const bool takes = op == RL_OP_GEMM ? sh->m > 0
+                                   : rl_op_is_rowwise((rl_op)op) ? sh->rows > 0
+                                                                 : sh->count > 0;
+                const uint32_t mask = op == RL_OP_GEMM ? gemm_mask : other_mask;
+                for (int p = 0; takes && p < RL_PREC_COUNT; p++) {
+                    rl_shape shape = *sh;
+                    if (op == RL_OP_FMA && shape.iters <= 0)
+                        shape.iters = 2048;
+                    if (mask & (1u << p))
+                        push(&l, req, (rl_op)op, (rl_precision)p, shape);
+                }
             }
-        }
-        if (l.count == 0 && !l.failed) {
-            free(l.items);
-            return rl_fail(err, RL_ERR_INVALID, "--shape matches none of the selected ops "
-                                                "(m,n,k: gemm; rows,cols: row ops; count: "
-                                                "copy, triad, fma)");
+            /* A shape that yields no case is a mistake, even beside others that do. */
+            if (l.count == before && !l.failed) {
+                free(l.items);
+                return rl_fail(err, RL_ERR_INVALID,
+                               "--shape #%zu matches none of the selected ops "
+                               "(m,n,k: gemm; rows,cols: row ops; count: copy, triad, fma)",
+                               i + 1);
+            }
         }
     } else if (req->suite && strcmp(req->suite, "tiny") == 0) {
         /* Seconds, not minutes: for smoke tests of the whole pipeline. */

@@ -117,12 +117,43 @@ static void shapes_parse(void **state)
     assert_int_equal(rl_suite_build(&req, &cases, &n, &err), RL_ERR_INVALID);
 }
 
+/* Every --shape is used, in the order given; one that yields no case is refused. */
+static void shapes_repeat_in_order(void **state)
+{
+    (void)state;
+    const rl_shape shapes[] = {{.m = 64, .n = 32, .k = 16}, {.m = 8, .n = 8, .k = 8},
+                               {.m = 128, .n = 16, .k = 32}};
+    rl_suite_request req = {.shape = shapes, .shape_count = 3, .op_mask = 1u << RL_OP_GEMM,
+                            .precision_mask = 1u << RL_PREC_FP32,
+                            .default_gemm_precisions = cpu_gemm,
+                            .default_other_precisions = cpu_other};
+    rl_case_spec *cases;
+    size_t n;
+    rl_err err;
+    assert_int_equal(rl_suite_build(&req, &cases, &n, &err), RL_OK);
+    assert_int_equal(n, 3);
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(cases[i].op, RL_OP_GEMM);
+        assert_int_equal(cases[i].shape.m, shapes[i].m);
+        assert_int_equal(cases[i].shape.n, shapes[i].n);
+        assert_int_equal(cases[i].shape.k, shapes[i].k);
+    }
+    free(cases);
+
+    const rl_shape mixed[] = {{.m = 64, .n = 32, .k = 16}, {.rows = 8, .cols = 16}};
+    req.shape = mixed;
+    req.shape_count = 2;
+    assert_int_equal(rl_suite_build(&req, &cases, &n, &err), RL_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "#2"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(quick_reaches_past_cache),
         cmocka_unit_test(filters_apply),
         cmocka_unit_test(shapes_parse),
+        cmocka_unit_test(shapes_repeat_in_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
