@@ -90,7 +90,7 @@ static const char usage[] =
     "Validates every case against its float64 reference, then measures it through\n"
     "Google Benchmark and writes DIR/results.json and DIR/results.csv.\n"
     "  --device       auto (default: a CUDA GPU when usable, else the CPU), cpu, cuda:N\n"
-    "  --suite        quick (default, about two minutes on two cores), full, or tiny\n"
+    "  --suite        quick (default; 22 s on an idle 2-core VM), full, or tiny\n"
     "                 (seconds; a smoke test of the pipeline, sizes sit in cache)\n"
     "  --suite llm    one transformer layer of --model at prefill of --batch x --seq\n"
     "                 tokens (its projections, norms and softmax), added up per layer and\n"
