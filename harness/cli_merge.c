@@ -9,13 +9,16 @@
 #include "harness/rl_cli_util.h"
 #include "report/rl_compare.h"
 #include "report/rl_results.h"
+#include "report/rl_stragglers.h"
 
 static const char usage[] =
     "usage: rooflab merge RESULTS.json... [--out DIR]\n"
     "\n"
     "Puts the runs of many hosts side by side: per case the median rate across hosts\n"
     "(FLOP/s, or B/s for ops without FLOPs), the min, the max, the spread (max/min)\n"
-    "and the hosts more than 10 % below the median. Writes merge.csv and merge.json.\n"
+    "and the hosts more than 10 % below the median; then the stragglers: hosts below\n"
+    "it on some case, with their worst ratio and the device state they recorded.\n"
+    "Writes merge.csv, merge.json and stragglers.json.\n"
     "  --out DIR   write the files into DIR (created if needed; default: the current folder)\n";
 
 int rl_cli_merge(int argc, char **argv)
@@ -44,10 +47,16 @@ int rl_cli_merge(int argc, char **argv)
         goto done;
     }
     rl_merge_print(&m, stdout);
+    rl_straggler *lag = calloc(n, sizeof *lag);
+    const size_t lag_count = lag ? rl_merge_stragglers(&m, lag) : 0;
+    if (lag)
+        rl_stragglers_print(&m, lag, lag_count, runs, stdout);
+    char *stragglers = lag ? rl_stragglers_json(&m, lag, lag_count, runs) : NULL;
+    free(lag);
     char *csv = rl_merge_csv(&m), *json = rl_merge_json(&m);
     rl_merge_free(&m);
     char path[PATH_MAX];
-    rl_status s = csv && json ? rl_make_output_dir(out, &err)
+    rl_status s = csv && json && stragglers ? rl_make_output_dir(out, &err)
                               : rl_fail(&err, RL_ERR_NOMEM, "out of memory");
     if (s == RL_OK) {
         snprintf(path, sizeof path, "%s/merge.csv", out);
@@ -66,12 +75,17 @@ int rl_cli_merge(int argc, char **argv)
             s = rl_write_file_atomic(path, json, len + 1, &err);
         }
     }
+    if (s == RL_OK) {
+        snprintf(path, sizeof path, "%s/stragglers.json", out);
+        s = rl_write_file_atomic(path, stragglers, strlen(stragglers), &err);
+    }
     free(csv);
     free(json);
+    free(stragglers);
     if (s != RL_OK)
         code = rl_cli_fail("merge", err.msg);
     else
-        printf("\nWrote %s/merge.csv and %s/merge.json\n", out, out);
+        printf("\nWrote %s/merge.csv, %s/merge.json and %s/stragglers.json\n", out, out, out);
 done:
     for (size_t i = 0; i < loaded; i++)
         rl_results_free(&runs[i]);

@@ -404,13 +404,17 @@ char *rl_merge_json(const rl_merge *m)
         }
         cJSON *slow = cJSON_AddArrayToObject(o, "slow_hosts");
         cJSON *rates = cJSON_AddObjectToObject(o, "rates");
+        cJSON *ratios = cJSON_AddObjectToObject(o, "ratios"); /* rate / median */
         for (size_t h = 0; h < m->host_count; h++) {
             if (r->rates[h] > 0 && r->rates[h] < RL_MERGE_SLOW_FRACTION * r->median)
                 cJSON_AddItemToArray(slow, cJSON_CreateString(m->hosts[h]));
-            if (r->rates[h] > 0)
+            if (r->rates[h] > 0) {
                 cJSON_AddNumberToObject(rates, m->hosts[h], r->rates[h]);
-            else
+                cJSON_AddNumberToObject(ratios, m->hosts[h], r->rates[h] / r->median);
+            } else {
                 cJSON_AddNullToObject(rates, m->hosts[h]);
+                cJSON_AddNullToObject(ratios, m->hosts[h]);
+            }
         }
         cJSON_AddItemToArray(cases, o);
     }

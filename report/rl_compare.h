@@ -72,7 +72,8 @@ void rl_merge_print(const rl_merge *m, FILE *out);
 /* name,op,precision,rate_unit,hosts,median,min,max,spread,slow_hosts,<one column per host> */
 char *rl_merge_csv(const rl_merge *m);
 /* {"schema": "rooflab.merge/1", "hosts": [...], "cases": [{name, op, precision, rate_unit,
- *  median, min, max, spread, slow_hosts: [...], rates: {host: rate}}]} */
+ *  median, min, max, spread, slow_hosts: [...], rates: {host: rate},
+ *  ratios: {host: rate / median}}]} */
 char *rl_merge_json(const rl_merge *m);
 
 #endif

@@ -108,9 +108,14 @@ assert ran
 for c in ran:
     assert c["slow_hosts"] == ["node-b"], c
     assert abs(c["spread"] - 1.25) < 1e-6, c
+    assert abs(c["ratios"]["node-b"] - 0.8) < 1e-6, c
 rows = list(csv.DictReader(open(f"{d}/merge.csv")))
 assert len(rows) == len(m["cases"])
-print(f"ok: merge, {len(ran)} cases on 3 hosts")
+s = json.load(open(f"{d}/stragglers.json"))["stragglers"]
+assert [x["host"] for x in s] == ["node-b"], s
+assert s[0]["lagging"] == len(ran) and abs(s[0]["worst_ratio"] - 0.8) < 1e-6, s
+assert "node-b (" in open(f"{d}/../merge.log").read()
+print(f"ok: merge, {len(ran)} cases on 3 hosts, node-b a straggler")
 PY
 
 # 5. bad input: one line on stderr, exit 2
