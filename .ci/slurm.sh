@@ -91,9 +91,10 @@ done
 sinfo -h -o %T | grep -qE '^(idle|mixed|allocated)' || fail "the node never came up"
 echo "slurm.sh: one-node Slurm up: $(sinfo -h -o '%P %D %c %T %N')"
 
-# The job sees this environment (sbatch exports it): the binary, and the
-# results outside the repository.
-export ROOFLAB=$rooflab ROOFLAB_RESULTS=$tmp/results
+# The job sees this environment (sbatch exports it): the binary, the results
+# outside the repository, and the measurement capped (the plumbing is under
+# test here, not the numbers).
+export ROOFLAB=$rooflab ROOFLAB_RESULTS=$tmp/results ROOFLAB_MAX_REPS=1
 out=$(timeout 600 sbatch --wait --parsable --array=0-$((tasks - 1)) --chdir="$repo" \
     --output="$tmp/rooflab-%A_%a.out" scripts/slurm/rooflab.sbatch \
     --suite tiny --repetitions 1 --threads 1) || fail "sbatch --wait: the array failed"
