@@ -47,6 +47,46 @@ static const rl_thermal_zone *zone_named(const rl_device_state *s, const char *n
     return NULL;
 }
 
+static double lowest(double a, double b)
+{
+    if (a < 0)
+        return b;
+    if (b < 0)
+        return a;
+    return a < b ? a : b;
+}
+
+static double highest(double a, double b)
+{
+    return a > b ? a : b; /* unknown is negative */
+}
+
+void rl_device_state_worst(rl_device_state *worst, const rl_device_state *s)
+{
+    worst->sm_clock_mhz = lowest(worst->sm_clock_mhz, s->sm_clock_mhz);
+    worst->mem_clock_mhz = lowest(worst->mem_clock_mhz, s->mem_clock_mhz);
+    worst->power_limit_w = lowest(worst->power_limit_w, s->power_limit_w);
+    worst->power_draw_w = highest(worst->power_draw_w, s->power_draw_w);
+    worst->temperature_c = highest(worst->temperature_c, s->temperature_c);
+    if (s->throttle_reasons >= 0)
+        worst->throttle_reasons =
+            (worst->throttle_reasons >= 0 ? worst->throttle_reasons : 0) | s->throttle_reasons;
+}
+
+const char *rl_device_state_throttle(const rl_device_state *s)
+{
+    if (s->throttle_reasons < 0)
+        return NULL;
+    const long long r = s->throttle_reasons;
+    const bool power = r & (RL_THROTTLE_SW_POWER_CAP | RL_THROTTLE_HW_POWER_BRAKE |
+                            RL_THROTTLE_HW_SLOWDOWN);
+    const bool thermal = r & (RL_THROTTLE_SW_THERMAL | RL_THROTTLE_HW_THERMAL |
+                              RL_THROTTLE_HW_SLOWDOWN);
+    if (power && thermal)
+        return "power and thermal";
+    return power ? "power" : thermal ? "thermal" : NULL;
+}
+
 bool rl_device_state_describe(const rl_device_state *start, const rl_device_state *end,
                               char *buf, size_t len)
 {

@@ -36,7 +36,18 @@ typedef struct rl_device_state {
     rl_power_rail rails[RL_STATE_MAX_RAILS];
     int zone_count;
     rl_thermal_zone zones[RL_STATE_MAX_ZONES];
+    /* NVML's clocks-event ("throttle") reasons, a bitmask of the
+     * RL_THROTTLE_* bits; negative where unknown (no NVML: Jetson, CPU). */
+    long long throttle_reasons;
 } rl_device_state;
+
+/* The bits of NVML's nvmlClocksEventReason* / nvmlClocksThrottleReason*. */
+#define RL_THROTTLE_GPU_IDLE 0x1ll
+#define RL_THROTTLE_SW_POWER_CAP 0x4ll
+#define RL_THROTTLE_HW_SLOWDOWN 0x8ll
+#define RL_THROTTLE_SW_THERMAL 0x20ll
+#define RL_THROTTLE_HW_THERMAL 0x40ll
+#define RL_THROTTLE_HW_POWER_BRAKE 0x80ll
 
 /* Every field unknown. */
 static inline void rl_device_state_unknown(rl_device_state *s)
@@ -47,7 +58,18 @@ static inline void rl_device_state_unknown(rl_device_state *s)
     s->clocks_pinned = -1;
     s->power_mode[0] = '\0';
     s->rail_count = s->zone_count = 0;
+    s->throttle_reasons = -1;
 }
+
+/* Fold reading s into worst: the lowest clocks and power limit, the highest
+ * draw and temperature, every throttle reason seen. Unknown fields of
+ * either side do not count. */
+void rl_device_state_worst(rl_device_state *worst, const rl_device_state *s);
+
+/* "power", "thermal", "power and thermal" when the reasons say the clocks
+ * were held down by power or heat (hardware slowdown counts as both);
+ * NULL otherwise or when unknown. */
+const char *rl_device_state_throttle(const rl_device_state *s);
 
 /* "clock 1980 -> 1755 MHz; power 95 -> 612 W; power limit 700 -> 700 W; ..." for the
  * fields known at start or end; false (and an empty buf) when none is. */

@@ -33,6 +33,13 @@ rl_status rl_case_sample(void *ctx, double *seconds, rl_err *err)
         run->sample_capacity = cap;
     }
     run->samples[run->sample_count++] = *seconds;
+    /* The device while the case runs, between samples (a few NVML reads,
+     * outside the timed region). */
+    if (run->device_worst && run->sample_count % 16 == 1) {
+        rl_device_state now;
+        run->backend->device_state(run->backend->state, &now);
+        rl_device_state_worst(run->device_worst, &now);
+    }
     return RL_OK;
 }
 
@@ -109,6 +116,13 @@ rl_status rl_case_execute(rl_backend *be, const rl_case_spec *spec,
         return RL_OK;
     }
     run.stop = stop;
+    rl_device_state_unknown(&res->device_worst);
+    run.device_worst = &res->device_worst;
+    {
+        rl_device_state now;
+        be->device_state(be->state, &now);
+        rl_device_state_worst(&res->device_worst, &now);
+    }
     if (ms->hot && run.flush) {
         run.flush = false;
         snprintf(run.cache, sizeof run.cache, "not flushed: hot, the working set stays in cache");
@@ -133,6 +147,21 @@ rl_status rl_case_execute(rl_backend *be, const rl_case_spec *spec,
         s = rl_gb_run_case(&gb, &err);
         if (s != RL_OK && stop && *stop)
             s = RL_ERR_INTERRUPTED;
+    }
+    {
+        rl_device_state now;
+        be->device_state(be->state, &now);
+        rl_device_state_worst(&res->device_worst, &now);
+        const rl_device_state *w = &res->device_worst;
+        res->device_read = w->sm_clock_mhz >= 0 || w->mem_clock_mhz >= 0 || w->power_draw_w >= 0 ||
+                           w->temperature_c >= 0 || w->throttle_reasons >= 0;
+        const char *why = rl_device_state_throttle(w);
+        if (why && s == RL_OK)
+            fprintf(stderr,
+                    "rooflab: warning: %s ran %s-throttled (NVML clocks-event reasons 0x%llx, "
+                    "lowest SM clock %.0f MHz): its rate is below what the device sustains "
+                    "unthrottled\n",
+                    res->name, why, (unsigned long long)w->throttle_reasons, w->sm_clock_mhz);
     }
     if (s == RL_OK) {
         res->time_s = rl_stats_compute(run.samples, run.sample_count);

@@ -84,7 +84,7 @@ static rl_status write_results(rl_run_output *out, const rl_results *r, bool fin
 static const char usage[] =
     "usage: rooflab run [--device auto|cpu|cuda:N] [--suite quick|full] [--ops LIST]\n"
     "                   [--precision LIST] [--threads N] [--repetitions N] [--seed N]\n"
-    "                   [--shape SPEC] [--ceilings] [--out DIR] [--wait-lock]\n"
+    "                   [--shape SPEC] [--ceilings] [--lock-clocks] [--out DIR] [--wait-lock]\n"
     "       rooflab run --suite llm --model NAME|PATH --batch B --seq S [--dtype D] ...\n"
     "\n"
     "Validates every case against its float64 reference, then measures it through\n"
@@ -109,10 +109,13 @@ static const char usage[] =
     "  --seed         seed of the random inputs (default: from the clock)\n"
     "  --kernel-version N|all\n"
     "                 run version N of each op's kernel ladder (GPU LayerNorm/Softmax:\n"
-    "                 1 thread per row, 2 warp per row, 3 vectorised block per row), or\n"
+    "                 1 thread per row, 2 warp per row, 3 vectorised block per row,\n"
+    "                 4 row in registers), or\n"
     "                 every version as its own case; default: the backend's fastest\n"
     "  --ceilings     measure this machine's roofs first (else reuse those stored by\n"
     "                 `rooflab ceilings` or an earlier `run --ceilings`)\n"
+    "  --lock-clocks  ask NVML for application clocks at the GPU's maximum (needs root\n"
+    "                 or an unrestricted API); says on stderr whether it could\n"
     "  --out          output folder (default results/runs/<date>-<host>-<device>); one\n"
     "                 run at a time writes into it, another is refused\n"
     "  --wait-lock    wait for the run writing into --out instead of refusing\n"
@@ -133,6 +136,7 @@ typedef struct run_options {
     uint64_t seed;
     bool seed_given;
     bool measure_ceilings, wait_lock;
+    bool lock_clocks;
 } run_options;
 
 static int parse_options(int argc, char **argv, run_options *o, rl_err *err)
@@ -147,6 +151,7 @@ static int parse_options(int argc, char **argv, run_options *o, rl_err *err)
         {"seq", required_argument, NULL, 'q'},      {"dtype", required_argument, NULL, 'D'},
         {"kernel-version", required_argument, NULL, 'k'},
         {"wait-lock", no_argument, NULL, 'w'},
+        {"lock-clocks", no_argument, NULL, 'L'},
         {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
     };
     *o = (run_options){.device = "auto", .suite = "quick", .repetitions = 5};
@@ -169,6 +174,7 @@ static int parse_options(int argc, char **argv, run_options *o, rl_err *err)
             break;
         case 'c': o->measure_ceilings = true; break;
         case 'w': o->wait_lock = true; break;
+        case 'L': o->lock_clocks = true; break;
         case 'm': o->model = optarg; break;
         case 'D': o->dtype = optarg; break;
         case 'k':
@@ -483,7 +489,8 @@ int rl_cli_run(int argc, char **argv)
     rl_results_init(&results);
     rl_run_info *info = &results.info;
     rl_backend be;
-    if (rl_backend_open(o.device, o.threads, &be, info->device, sizeof info->device, &err) !=
+    if (rl_backend_open_ex(o.device, o.threads, o.lock_clocks, &be, info->device,
+                           sizeof info->device, &err) !=
         RL_OK)
         return rl_cli_fail("run", err.msg);
     int code = 0;

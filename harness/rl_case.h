@@ -44,6 +44,7 @@ typedef struct rl_case_run {
     double *samples;
     size_t sample_count, sample_capacity;
     const volatile sig_atomic_t *stop; /* set by SIGINT; may be NULL */
+    rl_device_state *device_worst;     /* folded in every 16th sample; may be NULL */
 } rl_case_run;
 
 void rl_case_name(const rl_case_spec *spec, char *buf, size_t len);

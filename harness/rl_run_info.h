@@ -17,6 +17,10 @@ void rl_run_info_fill(rl_run_info *info);
  * the reason printed on stderr), "cpu", "cuda" or "cuda:N". */
 rl_status rl_backend_open(const char *device, int threads, rl_backend *be, char *device_id,
                           size_t device_id_len, rl_err *err);
+/* The same; lock_clocks asks a GPU backend for application clocks
+ * (`run --lock-clocks`), saying on stderr whether it could. */
+rl_status rl_backend_open_ex(const char *device, int threads, bool lock_clocks, rl_backend *be,
+                             char *device_id, size_t device_id_len, rl_err *err);
 
 /* The precisions a backend's default suite runs. */
 void rl_backend_default_precisions(const rl_backend *be, uint32_t *gemm, uint32_t *other);

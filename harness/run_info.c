@@ -56,6 +56,12 @@ void rl_run_info_fill(rl_run_info *info)
 rl_status rl_backend_open(const char *device, int threads, rl_backend *be, char *device_id,
                           size_t device_id_len, rl_err *err)
 {
+    return rl_backend_open_ex(device, threads, false, be, device_id, device_id_len, err);
+}
+
+rl_status rl_backend_open_ex(const char *device, int threads, bool lock_clocks, rl_backend *be,
+                             char *device_id, size_t device_id_len, rl_err *err)
+{
     const bool want_auto = strcmp(device, "auto") == 0;
     const bool want_cuda = strcmp(device, "cuda") == 0 || strncmp(device, "cuda:", 5) == 0;
     if (!want_auto && !want_cuda && strcmp(device, "cpu") != 0)
@@ -71,7 +77,7 @@ rl_status rl_backend_open(const char *device, int threads, rl_backend *be, char 
             index = (int)v;
         }
 #ifdef RL_HAVE_CUDA
-        rl_cuda_options opts = {.device = index};
+        rl_cuda_options opts = {.device = index, .lock_clocks = lock_clocks};
         rl_err why;
         if (rl_cuda_backend_create(&opts, be, &why) == RL_OK) {
             snprintf(device_id, device_id_len, "cuda:%d", index);
@@ -89,6 +95,8 @@ rl_status rl_backend_open(const char *device, int threads, rl_backend *be, char 
     }
     rl_cpu_options opts = {.threads = threads};
     RL_TRY(rl_cpu_backend_create(&opts, be, err));
+    if (lock_clocks)
+        fprintf(stderr, "rooflab: --lock-clocks: the CPU backend has no clocks to lock; ignored\n");
     snprintf(device_id, device_id_len, "cpu");
     return RL_OK;
 }

@@ -31,6 +31,8 @@ static void add_shape(cJSON *parent, rl_op op, const rl_shape *s)
     }
 }
 
+static void add_device_state(cJSON *parent, const char *key, const rl_device_state *d);
+
 static void add_case(cJSON *array, const rl_case_result *c)
 {
     cJSON *o = cJSON_CreateObject();
@@ -60,6 +62,12 @@ static void add_case(cJSON *array, const rl_case_result *c)
         cJSON_AddNumberToObject(a, "flop_per_s", c->flop_per_s);
         cJSON_AddNumberToObject(a, "byte_per_s", c->byte_per_s);
         cJSON_AddStringToObject(o, "cache", c->cache);
+    }
+    if (c->device_read) {
+        add_device_state(o, "device_worst", &c->device_worst);
+        const char *why = rl_device_state_throttle(&c->device_worst);
+        if (why)
+            cJSON_AddStringToObject(o, "throttled", why);
     }
     if (c->validation.checked) {
         cJSON *v = cJSON_AddObjectToObject(o, "validation");
@@ -150,6 +158,8 @@ static void add_device_state(cJSON *parent, const char *key, const rl_device_sta
         cJSON_AddNumberToObject(o, "power_limit_w", d->power_limit_w);
     if (d->temperature_c >= 0)
         cJSON_AddNumberToObject(o, "temperature_c", d->temperature_c);
+    if (d->throttle_reasons >= 0)
+        cJSON_AddNumberToObject(o, "throttle_reasons", (double)d->throttle_reasons);
     rl_device_state_add_extra_json(o, d);
 }
 
@@ -256,6 +266,9 @@ static const int64_t int_max = (int64_t)1 << 53;
 #define RATIO RL_PLAUSIBLE_RATIO_MAX
 #define COUNT RL_PLAUSIBLE_COUNT_MAX
 
+static rl_status read_device_state(const cJSON *o, rl_device_state *d, const char *where,
+                                   rl_err *err);
+
 static rl_status read_case(const cJSON *o, size_t index, rl_case_result *c, rl_err *err)
 {
     memset(c, 0, sizeof *c);
@@ -284,6 +297,12 @@ static rl_status read_case(const cJSON *o, size_t index, rl_case_result *c, rl_e
     rl_json_string(o, "message", c->message, sizeof c->message);
     rl_json_string(o, "cache", c->cache, sizeof c->cache);
     INT(o, "kernel_version", 0, 1000000, c->kernel_version);
+    rl_device_state_unknown(&c->device_worst);
+    const cJSON *worst = cJSON_GetObjectItemCaseSensitive(o, "device_worst");
+    if (cJSON_IsObject(worst)) {
+        c->device_read = true;
+        RL_TRY(read_device_state(worst, &c->device_worst, where, err));
+    }
     const cJSON *shape = cJSON_GetObjectItemCaseSensitive(o, "shape");
     INT(shape, "m", 0, int_max, c->shape.m);
     INT(shape, "n", 0, int_max, c->shape.n);
@@ -386,6 +405,9 @@ static rl_status read_device_state(const cJSON *o, rl_device_state *d, const cha
     NUM(o, "power_w", 0, 1e6, -1.0, d->power_draw_w);
     NUM(o, "power_limit_w", 0, 1e6, -1.0, d->power_limit_w);
     NUM(o, "temperature_c", 0, 1e4, -1.0, d->temperature_c);
+    double reasons; /* NVML's reason bits, all below 2^53 */
+    NUM(o, "throttle_reasons", 0, 9.0e15, -1.0, reasons);
+    d->throttle_reasons = (long long)reasons;
     RL_TRY(rl_device_state_read_extra_json(o, d, where, err));
     return RL_OK;
 }

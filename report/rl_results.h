@@ -78,6 +78,11 @@ typedef struct rl_case_result {
     char message[256];
     rl_prediction predicted;
     rl_energy_estimate energy;
+    /* The device's worst state seen while the case ran (read before the
+     * warm-up, every 16th timed sample and after the last): lowest clocks,
+     * highest power and temperature, every throttle reason. */
+    bool device_read;
+    rl_device_state device_worst;
 } rl_case_result;
 
 /* One roof of the roofline: a memory level's bandwidth or a compute unit's

@@ -302,6 +302,7 @@ static void cuda_device_state(void *state, rl_device_state *out)
     out->power_limit_w = -1.0;
     out->power_draw_w = -1.0;
     out->temperature_c = -1.0;
+    out->throttle_reasons = -1;
     if (st->nvml.lib) {
         rl_nvml_read(&st->nvml, out);
     } else if (st->max_clock_khz > 0) {
@@ -477,7 +478,7 @@ static int row_smem_budget(int per_sm, int reserved_per_block, int optin_per_blo
     return bytes > 0 ? bytes / 16 * 16 : 0;
 }
 
-static rl_status open_device(rl_cuda_state *st, int device, rl_err *err)
+static rl_status open_device(rl_cuda_state *st, int device, bool lock_clocks, rl_err *err)
 {
     st->device = device;
     RL_CUDA_CHECK(err, cudaSetDevice(device));
@@ -545,6 +546,11 @@ static rl_status open_device(rl_cuda_state *st, int device, rl_err *err)
     RL_CUBLAS_CHECK(err, cublasLtCreate(&st->lt));
 
     (void)rl_nvml_open(&st->nvml, device);
+    if (lock_clocks) {
+        char msg[RL_ERR_LEN];
+        (void)rl_nvml_lock_clocks(&st->nvml, msg, sizeof msg);
+        fprintf(stderr, "rooflab: %s\n", msg);
+    }
     RL_CUDA_CHECK(err, cudaDeviceSynchronize());
     return RL_OK;
 }
@@ -579,7 +585,7 @@ rl_status rl_cuda_backend_create(const rl_cuda_options *opts, rl_backend *out, r
     if (!st)
         return rl_fail(err, RL_ERR_NOMEM, "cuda: out of host memory");
     rl_err why = {{0}};
-    if (open_device(st, device, &why) != RL_OK) {
+    if (open_device(st, device, opts && opts->lock_clocks, &why) != RL_OK) {
         cuda_destroy(st);
         /* Whatever failed, the GPU is not usable: a device error. */
         return rl_fail(err, RL_ERR_DEVICE, "%s", why.msg);

@@ -14,7 +14,8 @@ extern "C" {
 #endif
 
 typedef struct rl_cuda_options {
-    int device; /* CUDA device index, as cudaSetDevice counts them */
+    int device;       /* CUDA device index, as cudaSetDevice counts them */
+    bool lock_clocks; /* ask NVML for application clocks (says on stderr whether it could) */
 } rl_cuda_options;
 
 /* Open the GPU and fill every slot of *out. Without a usable driver or

@@ -45,8 +45,16 @@ typedef struct rl_nvml {
     int (*clock_info)(void *device, int type, unsigned *value);
     int (*power_limit)(void *device, unsigned *milliwatts);
     int (*power_usage)(void *device, unsigned *milliwatts);
+    /* nvmlDeviceGetCurrentClocksEventReasons (drivers of CUDA 12.2 on), or
+     * the older nvmlDeviceGetCurrentClocksThrottleReasons: the same call. */
+    int (*clock_reasons)(void *, unsigned long long *);
     int (*temperature)(void *device, int sensor, unsigned *value);
     int (*shutdown)(void);
+    int (*max_clock)(void *device, int type, unsigned *mhz);
+    int (*set_app_clocks)(void *device, unsigned mem_mhz, unsigned sm_mhz);
+    int (*reset_app_clocks)(void *device);
+    const char *(*error_string)(int result);
+    bool clocks_locked; /* application clocks set by rl_nvml_lock_clocks */
 } rl_nvml;
 
 /* Load NVML and find the CUDA device by its PCI bus id. False (and n
@@ -55,6 +63,11 @@ bool rl_nvml_open(rl_nvml *n, int cuda_device);
 void rl_nvml_close(rl_nvml *n);
 /* Fill what NVML can read; leaves the other fields alone. */
 void rl_nvml_read(const rl_nvml *n, rl_device_state *out);
+/* Ask NVML for application clocks at the device's maximum SM and memory
+ * clocks (needs root or an unrestricted API: nvidia-smi -acp UNRESTRICTED).
+ * Writes one line saying what happened; false where it could not. Undone
+ * by rl_nvml_close. */
+bool rl_nvml_lock_clocks(rl_nvml *n, char *msg, size_t len);
 
 /* ---- the backend's state ------------------------------------------------- */
 
