@@ -23,7 +23,7 @@ import sys
 
 
 # Declared by nvcc's own headers (crt/), not by the runtime's: CUDA 1.x names.
-NVCC_BUILTINS = {"__syncthreads", "__expf"}
+NVCC_BUILTINS = {"__syncthreads", "__expf", "__fdividef"}
 # Keywords and qualifiers that look like intrinsics.
 CUDA_KEYWORDS = {"__global__", "__device__", "__host__", "__shared__", "__restrict__",
                  "__forceinline__", "__launch_bounds__", "__constant__", "__noinline__"}
