@@ -1,5 +1,7 @@
-/* rooflab predict: the roofline prediction for one op on a catalog device,
- * printed as a worked derivation (or as JSON with --json). */
+/* rooflab predict: the roofline prediction of an op on catalog devices
+ * without the device. One case prints as a worked derivation; several
+ * (devices, precisions, shapes, a sweep) as a table; --json and --out give
+ * every prediction. */
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -11,28 +13,47 @@
 #include "devices/rl_catalog.h"
 #include "harness/cli.h"
 #include "harness/rl_cli_util.h"
+#include "harness/rl_predict_cases.h"
+#include "harness/rl_suite.h"
 #include "kernels/rl_support.h"
 #include "model/rl_ops.h"
 #include "model/rl_roofline.h"
 
 static const char usage[] =
-    "usage: rooflab predict --device ID [--power-mode M] --op OP\n"
-    "                       (--m M --n N --k K | --rows R --cols C | --count N [--iters I])\n"
-    "                       --precision P [--json] [--hypothetical]\n"
+    "usage: rooflab predict --device ID[@MODE][,ID[@MODE]...] [--power-mode M] --op OP\n"
+    "                       (--m M --n N --k K | --rows R --cols C | --count N [--iters I]\n"
+    "                        | --shape SPEC ... | --sweep A..B)\n"
+    "                       --precision P[,P...] [--json] [--out DIR] [--hypothetical]\n"
     "\n"
-    "The roofline prediction for one case on a catalog device, derived step by step:\n"
-    "FLOPs and bytes (the op accounting of docs/op-accounting.md), intensity, ridge,\n"
-    "binding roof, attainable rate, time and MFU. Each op is judged against the unit\n"
-    "it runs on (GEMM: tensor cores, fp32 on the CUDA cores; the FMA probe: the SIMT\n"
-    "pipes at its precision; row ops: fp32 SIMT arithmetic), with dense peaks.\n"
-    "  --device      a catalog id (h100-sxm5, orin-nx-16gb, ...; see rooflab devices)\n"
-    "  --power-mode  Jetson only: nvpmodel mode name or id (default: the default mode)\n"
+    "The roofline prediction of an op on catalog devices, no device needed. One case\n"
+    "is derived step by step: FLOPs and bytes (the op accounting of\n"
+    "docs/op-accounting.md), intensity, ridge, binding roof, attainable rate, time and\n"
+    "MFU. Several cases (devices x precisions x shapes) print as a table, then which\n"
+    "shapes fall below each ridge. Each op is judged against the unit it runs on (GEMM:\n"
+    "tensor cores, fp32 on the CUDA cores; the FMA probe: the SIMT pipes at its\n"
+    "precision; row ops: fp32 SIMT arithmetic), with dense peaks.\n"
+    "  --device      catalog ids, comma-separated or repeated (h100-sxm5, orin-nx-16gb,\n"
+    "                ...; see rooflab devices); ID@MODE picks a Jetson power mode by\n"
+    "                name or id (orin-nx-16gb@MAXN, orin-nx-16gb@25W@super); a Jetson\n"
+    "                without @MODE is at its default mode\n"
+    "  --power-mode  the mode of every listed Jetson given without @MODE\n"
     "  --op          gemm, layernorm, softmax, residual_layernorm, scale_mask_softmax,\n"
     "                bias_gelu (and *_unfused), copy, triad, fma\n"
-    "  --precision   fp64, fp32, tf32, fp16, bf16, fp8, int8\n"
-    "  --json        one JSON object on stdout\n"
+    "  --precision   comma-separated: fp64, fp32, tf32, fp16, bf16, fp8, int8\n"
+    "  --shape       m=M,n=N,k=K (gemm), rows=R,cols=C (row ops) or count=N[,iters=I];\n"
+    "                repeat it for several shapes, predicted in the order given\n"
+    "  --sweep A..B  sizes A, 2A, 4A ... up to B: a square GEMM (m=n=k), the row length\n"
+    "                of a row op (cols; --rows R, default 4096 rows), or the count of\n"
+    "                copy, triad and fma\n"
+    "  --json        the prediction as one JSON object on stdout; several cases as\n"
+    "                {\"schema\": \"rooflab.predictions/1\", \"devices\", \"predictions\",\n"
+    "                \"refused\"}\n"
+    "  --out DIR     also write DIR/roofline.svg (every device's roofs, every case),\n"
+    "                DIR/report.html and DIR/predictions.json\n"
     "  --hypothetical  predict an op at a precision no backend runs (layernorm at int8,\n"
-    "                ...); every output line says so. Without it such a case is refused.\n"
+    "                ...); every output line says so. Without it such a case is refused:\n"
+    "                alone, with exit 2; among others, listed as not predicted while the\n"
+    "                rest is predicted.\n"
     "Units: SI (GB = 1e9 B, TFLOP/s = 1e12 FLOP/s).\n";
 
 /* "989.4 TFLOP/s" with an SI prefix. */
@@ -63,9 +84,17 @@ static const char *si_time(double s, char *buf, size_t len)
     return buf;
 }
 
+#define MAX_LIST 16     /* devices, precisions */
+#define MAX_SHAPES 64   /* --shape options */
+#define MAX_CASES 4096  /* devices x precisions x shapes */
+
 typedef struct predict_options {
-    const char *device, *mode, *op, *precision;
-    rl_shape shape;
+    const char *devices[MAX_LIST]; /* each --device, still comma-separated */
+    size_t device_args;
+    const char *mode, *op, *precision, *sweep, *out;
+    const char *shapes[MAX_SHAPES];
+    size_t shape_count;
+    rl_shape shape; /* --m ... --iters */
     bool json, hypothetical;
 } predict_options;
 
@@ -78,6 +107,8 @@ static int parse(int argc, char **argv, predict_options *o, rl_err *err, bool *h
         {"k", required_argument, NULL, 'k'},      {"rows", required_argument, NULL, 'r'},
         {"cols", required_argument, NULL, 'c'},   {"count", required_argument, NULL, 'C'},
         {"iters", required_argument, NULL, 'i'},  {"json", no_argument, NULL, 'j'},
+        {"shape", required_argument, NULL, 'x'},  {"sweep", required_argument, NULL, 's'},
+        {"out", required_argument, NULL, 'O'},
         {"hypothetical", no_argument, NULL, 'H'}, {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -90,12 +121,23 @@ static int parse(int argc, char **argv, predict_options *o, rl_err *err, bool *h
         int64_t *dst = NULL;
         const char *name = NULL;
         switch (c) {
-        case 'd': o->device = optarg; break;
+        case 'd':
+            if (o->device_args == MAX_LIST)
+                return rl_fail(err, RL_ERR_INVALID, "at most %d --device options", MAX_LIST);
+            o->devices[o->device_args++] = optarg;
+            break;
         case 'P': o->mode = optarg; break;
         case 'o': o->op = optarg; break;
         case 'p': o->precision = optarg; break;
         case 'j': o->json = true; break;
         case 'H': o->hypothetical = true; break;
+        case 's': o->sweep = optarg; break;
+        case 'O': o->out = optarg; break;
+        case 'x':
+            if (o->shape_count == MAX_SHAPES)
+                return rl_fail(err, RL_ERR_INVALID, "at most %d --shape options", MAX_SHAPES);
+            o->shapes[o->shape_count++] = optarg;
+            break;
         case 'h': *help = true; return RL_OK;
         case 'm': dst = &o->shape.m, name = "--m"; break;
         case 'n': dst = &o->shape.n, name = "--n"; break;
@@ -112,12 +154,207 @@ static int parse(int argc, char **argv, predict_options *o, rl_err *err, bool *h
     }
     if (optind < argc)
         return rl_fail(err, RL_ERR_INVALID, "unexpected argument '%s'", argv[optind]);
-    if (!o->device)
+    if (!o->device_args)
         return rl_fail(err, RL_ERR_INVALID, "--device ID is required");
     if (!o->op)
         return rl_fail(err, RL_ERR_INVALID, "--op is required");
     if (!o->precision)
         return rl_fail(err, RL_ERR_INVALID, "--precision is required");
+    if (o->out && !*o->out)
+        return rl_fail(err, RL_ERR_INVALID, "--out needs a folder");
+    return RL_OK;
+}
+
+/* ---- the cases ---------------------------------------------------------------- */
+
+/* "A..B": whole numbers, 1 <= A <= B. */
+static rl_status parse_sweep(const char *text, int64_t *lo, int64_t *hi, rl_err *err)
+{
+    const char *dots = strstr(text, "..");
+    if (!dots || dots == text || !dots[2])
+        return rl_fail(err, RL_ERR_INVALID, "--sweep '%.40s': expected A..B (e.g. 128..8192)",
+                       text);
+    char first[32];
+    if ((size_t)(dots - text) >= sizeof first)
+        return rl_fail(err, RL_ERR_INVALID, "--sweep '%.40s': expected A..B (e.g. 128..8192)",
+                       text);
+    snprintf(first, sizeof first, "%.*s", (int)(dots - text), text);
+    RL_TRY(rl_cli_parse_i64(first, "--sweep start", 1, INT64_MAX, lo, err));
+    RL_TRY(rl_cli_parse_i64(dots + 2, "--sweep end", 1, INT64_MAX, hi, err));
+    if (*hi < *lo)
+        return rl_fail(err, RL_ERR_INVALID, "--sweep %lld..%lld: the end is below the start",
+                       (long long)*lo, (long long)*hi);
+    return RL_OK;
+}
+
+/* The shapes asked for, in order: --m ... (one shape), each --shape, then the sweep. */
+static rl_status collect_shapes(const predict_options *o, rl_op op, rl_shape *out, size_t *n,
+                                rl_err *err)
+{
+    *n = 0;
+    const rl_shape none = {0};
+    /* with --sweep, --rows (row ops) and --iters (fma) are the sweep's other dimension */
+    rl_shape sized = o->shape;
+    if (o->sweep && rl_op_is_rowwise(op))
+        sized.rows = 0;
+    if (o->sweep && op != RL_OP_GEMM && !rl_op_is_rowwise(op))
+        sized.iters = 0;
+    if (memcmp(&sized, &none, sizeof none) != 0) {
+        out[(*n)++] = o->shape;
+        if (op == RL_OP_FMA && out[0].iters == 0)
+            out[0].iters = 1;
+    }
+    for (size_t i = 0; i < o->shape_count; i++)
+        RL_TRY(rl_parse_shape(o->shapes[i], &out[(*n)++], err));
+    if (o->sweep) {
+        int64_t lo, hi;
+        RL_TRY(parse_sweep(o->sweep, &lo, &hi, err));
+        for (int64_t v = lo; v <= hi; v *= 2) {
+            if (*n == MAX_SHAPES)
+                return rl_fail(err, RL_ERR_INVALID, "at most %d shapes in all", MAX_SHAPES);
+            rl_shape s = {0};
+            if (op == RL_OP_GEMM)
+                s.m = s.n = s.k = v;
+            else if (rl_op_is_rowwise(op))
+                s.rows = o->shape.rows > 0 ? o->shape.rows : 4096, s.cols = v;
+            else
+                s.count = v, s.iters = o->shape.iters > 0 ? o->shape.iters : 1;
+            out[(*n)++] = s;
+            if (v > INT64_MAX / 2)
+                break;
+        }
+    }
+    if (*n == 0)
+        return rl_fail(err, RL_ERR_INVALID,
+                       "a shape is required: --m/--n/--k, --rows/--cols, --count, --shape or "
+                       "--sweep");
+    for (size_t i = 0; i < *n; i++) {
+        if (op == RL_OP_FMA && out[i].iters == 0)
+            out[i].iters = 1;
+        char shape[96];
+        rl_shape_format(op, &out[i], shape, sizeof shape);
+        rl_err why;
+        if (rl_shape_validate(op, RL_PREC_FP64, &out[i], &why) != RL_OK)
+            return rl_fail(err, RL_ERR_INVALID, "%s %.100s: %.300s", rl_op_name(op), shape,
+                           why.msg);
+    }
+    return RL_OK;
+}
+
+/* Each comma-separated name of list, parsed by `each` into out[]. */
+static rl_status split_list(const char *list, const char *what, char (*names)[128], size_t *n,
+                            rl_err *err)
+{
+    const char *p = list;
+    for (;;) {
+        size_t len = strcspn(p, ",");
+        if (len == 0)
+            return rl_fail(err, RL_ERR_INVALID, "empty name in the %s list '%.60s'", what, list);
+        if (*n == MAX_LIST)
+            return rl_fail(err, RL_ERR_INVALID, "at most %d %ss", MAX_LIST, what);
+        if (len >= 128)
+            return rl_fail(err, RL_ERR_INVALID, "%s name too long: '%.40s...'", what, p);
+        snprintf(names[*n], 128, "%.*s", (int)len, p);
+        (*n)++;
+        if (!p[len])
+            return RL_OK;
+        p += len + 1;
+    }
+}
+
+static rl_status resolve_targets(const predict_options *o, const rl_catalog *cat,
+                                 rl_predict_target *t, size_t *n, rl_err *err)
+{
+    char names[MAX_LIST][128];
+    size_t count = 0;
+    for (size_t i = 0; i < o->device_args; i++)
+        RL_TRY(split_list(o->devices[i], "device", names, &count, err));
+    bool any_modes = false;
+    *n = 0;
+    for (size_t i = 0; i < count; i++) {
+        char *at = strchr(names[i], '@');
+        const char *mode = NULL;
+        if (at) {
+            *at = 0;
+            mode = at + 1;
+            if (!*mode)
+                return rl_fail(err, RL_ERR_INVALID, "device '%s@': the power mode is missing",
+                               names[i]);
+        }
+        rl_predict_target *x = &t[(*n)++];
+        memset(x, 0, sizeof *x);
+        RL_TRY(rl_catalog_get(cat, names[i], &x->e, err));
+        const bool has_modes = x->e->kind == RL_CAT_JETSON;
+        any_modes |= has_modes;
+        /* --power-mode: every Jetson without @MODE; a lone GPU with it
+         * fails in rl_catalog_find_mode, which says it has no modes */
+        if (!mode && (has_modes || count == 1))
+            mode = o->mode;
+        if (at && !has_modes)
+            return rl_fail(err, RL_ERR_INVALID, "%s has no power modes (only Jetsons do)",
+                           x->e->id);
+        if (mode || has_modes)
+            RL_TRY(rl_catalog_find_mode(x->e, mode, &x->mode, err));
+        RL_TRY(rl_catalog_machine(x->e, x->mode, &x->m, x->src, err));
+        if (x->mode)
+            snprintf(x->label, sizeof x->label, "%s@%s", x->e->id, x->mode->name);
+        else
+            snprintf(x->label, sizeof x->label, "%.*s", (int)sizeof x->label - 1, x->e->id);
+        if (sscanf(x->e->compute_capability, "%d.%d", &x->cc_major, &x->cc_minor) != 2)
+            x->cc_major = x->cc_minor = 0;
+        for (size_t k = 0; k + 1 < *n; k++)
+            if (t[k].e == x->e && t[k].mode == x->mode)
+                return rl_fail(err, RL_ERR_INVALID, "device %s is listed twice", x->label);
+    }
+    if (o->mode && !any_modes && count > 1)
+        return rl_fail(err, RL_ERR_INVALID, "--power-mode: none of the devices has power modes");
+    return RL_OK;
+}
+
+/* Every device x precision x shape; a device and precision no backend runs
+ * is refused (all its shapes) unless --hypothetical. */
+static rl_status plan(const predict_options *o, rl_op op, const rl_precision *precs, size_t np,
+                      const rl_shape *shapes, size_t ns, rl_predict_set *s, rl_err *err)
+{
+    const size_t max = s->target_count * np * ns;
+    if (max > MAX_CASES)
+        return rl_fail(err, RL_ERR_INVALID, "%zu cases asked for; at most %d", max, MAX_CASES);
+    s->cases = calloc(max ? max : 1, sizeof *s->cases);
+    s->refusals = calloc(s->target_count * np + 1, sizeof *s->refusals);
+    if (!s->cases || !s->refusals)
+        return rl_fail(err, RL_ERR_NOMEM, "out of memory planning %zu cases", max);
+    for (size_t t = 0; t < s->target_count; t++)
+        for (size_t q = 0; q < np; q++) {
+            const rl_predict_target *tg = &s->targets[t];
+            rl_err why;
+            const bool runs = rl_cuda_runs(op, precs[q], tg->cc_major, tg->cc_minor, &why);
+            if (!runs && !o->hypothetical) {
+                rl_predict_refusal *r = &s->refusals[s->refusal_count++];
+                *r = (rl_predict_refusal){t, op, precs[q], ""};
+                snprintf(r->reason, sizeof r->reason, "%.*s", (int)sizeof r->reason - 1, why.msg);
+                s->refused_cases += ns;
+                continue;
+            }
+            for (size_t k = 0; k < ns; k++) {
+                rl_predict_item *c = &s->cases[s->count];
+                *c = (rl_predict_item){.target = t, .op = op, .p = precs[q], .shape = shapes[k]};
+                rl_err perr;
+                if (rl_predict_case(&tg->m, op, precs[q], &shapes[k], &c->r, &perr) != RL_OK) {
+                    /* no peak for this unit: the whole series */
+                    rl_predict_refusal *r = &s->refusals[s->refusal_count++];
+                    *r = (rl_predict_refusal){t, op, precs[q], ""};
+                    snprintf(r->reason, sizeof r->reason, "%.*s", (int)sizeof r->reason - 1, perr.msg);
+                    s->refused_cases += ns;
+                    s->count -= k;
+                    break;
+                }
+                if (!runs) {
+                    c->hypothetical = true;
+                    snprintf(c->why, sizeof c->why, "%.*s", (int)sizeof c->why - 1, why.msg);
+                }
+                s->count++;
+            }
+        }
     return RL_OK;
 }
 
@@ -221,53 +458,11 @@ static int print_text_hypothetical(const rl_catalog_entry *e, const rl_power_mod
     return 0;
 }
 
-static int print_json(const rl_catalog_entry *e, const rl_power_mode *mode, rl_op op,
-                      rl_precision p, const rl_shape *s, const rl_machine *m,
-                      char (*src)[RL_CAT_SOURCE_LEN], const rl_case_prediction *r,
-                      const rl_fusion_prediction *fu, const char *hypothetical)
+static int print_json(const rl_predict_target *t, const rl_predict_item *c,
+                      const rl_fusion_prediction *fu)
 {
-    cJSON *o = cJSON_CreateObject();
-    if (hypothetical) {
-        cJSON_AddBoolToObject(o, "hypothetical", true);
-        cJSON_AddStringToObject(o, "hypothetical_because", hypothetical);
-    }
-    char shape[96];
-    rl_shape_format(op, s, shape, sizeof shape);
-    cJSON_AddStringToObject(o, "device", e->id);
-    if (mode)
-        cJSON_AddStringToObject(o, "power_mode", mode->name);
-    cJSON_AddStringToObject(o, "op", rl_op_name(op));
-    cJSON_AddStringToObject(o, "shape", shape);
-    cJSON_AddStringToObject(o, "precision", rl_precision_name(p));
-    cJSON_AddNumberToObject(o, "flops", r->flops);
-    cJSON_AddNumberToObject(o, "bytes", r->bytes);
-    cJSON_AddNumberToObject(o, "intensity", r->intensity);
-    cJSON_AddStringToObject(o, "roof", r->roof.name);
-    cJSON_AddStringToObject(o, "unit", rl_unit_name(r->roof.unit));
-    cJSON_AddStringToObject(o, "arithmetic_precision", rl_precision_name(r->roof.arith));
-    cJSON_AddNumberToObject(o, "peak_flop_per_s", r->peak_flop_per_s);
-    cJSON_AddStringToObject(o, "peak_source", r->roof.source);
-    cJSON_AddNumberToObject(o, "dense_peak_flop_per_s", m->peak_flop_per_s[p]);
-    cJSON_AddStringToObject(o, "dense_peak_source", src[p]);
-    if (r->transcendentals > 0) {
-        cJSON_AddNumberToObject(o, "transcendentals", r->transcendentals);
-        cJSON_AddNumberToObject(o, "mufu_op_per_s", r->mufu_op_per_s);
-        if (r->mufu_op_per_s > 0)
-            cJSON_AddStringToObject(o, "mufu_source", m->mufu_source);
-    }
-    cJSON_AddStringToObject(o, "binding_roof", r->binding_roof);
-    cJSON_AddNumberToObject(o, "byte_per_s", r->byte_per_s);
-    cJSON_AddNumberToObject(o, "ridge", r->ridge);
-    cJSON_AddStringToObject(o, "bound", rl_bound_name(r->bound));
-    cJSON_AddNumberToObject(o, "attainable_flop_per_s", r->attainable_flop_per_s);
-    cJSON_AddNumberToObject(o, "predicted_time_s", r->predicted_time_s);
-    cJSON_AddNumberToObject(o, "mfu", r->mfu);
-    cJSON *ridges = cJSON_AddObjectToObject(o, "ridges");
-    for (int q = 0; q < RL_PREC_COUNT; q++)
-        if (m->peak_flop_per_s[q] > 0)
-            cJSON_AddNumberToObject(ridges, rl_precision_name((rl_precision)q),
-                                    rl_ridge(m->peak_flop_per_s[q], m->mem[0].byte_per_s));
-    if (fu) {
+    cJSON *o = rl_predict_case_json(t, c);
+    if (o && fu) {
         cJSON *f = cJSON_AddObjectToObject(o, "fusion");
         cJSON_AddStringToObject(f, "fused_op", rl_op_name(fu->fused));
         cJSON_AddStringToObject(f, "unfused_op", rl_op_name(fu->unfused));
@@ -277,13 +472,53 @@ static int print_json(const rl_catalog_entry *e, const rl_power_mode *mode, rl_o
         cJSON_AddNumberToObject(f, "speedup", fu->speedup);
         cJSON_AddBoolToObject(f, "memory_bound", fu->memory_bound);
     }
-    char *text = cJSON_Print(o);
+    char *text = o ? cJSON_Print(o) : NULL;
     cJSON_Delete(o);
     if (!text)
         return rl_cli_fail("predict", "out of memory writing JSON");
     puts(text);
     free(text);
     return 0;
+}
+
+/* One case: the derivation (or its JSON), as before there were several. */
+static int print_one(const predict_options *o, const rl_predict_set *s)
+{
+    const rl_predict_item *c = &s->cases[0];
+    const rl_predict_target *t = &s->targets[c->target];
+    rl_fusion_prediction fu;
+    rl_err err;
+    const bool has_fusion = rl_op_has_fusion_pair(c->op) &&
+                            rl_predict_fusion(&t->m, c->op, c->p, &c->shape, &fu, &err) == RL_OK;
+    if (o->json)
+        return print_json(t, c, has_fusion ? &fu : NULL);
+    char(*src)[RL_CAT_SOURCE_LEN] = (char(*)[RL_CAT_SOURCE_LEN])t->src;
+    if (!c->hypothetical) {
+        print_text(stdout, t->e, t->mode, c->op, c->p, &c->shape, &t->m, src, &c->r,
+                   has_fusion ? &fu : NULL);
+        return 0;
+    }
+    return print_text_hypothetical(t->e, t->mode, c->op, c->p, &c->shape, &t->m, src, &c->r,
+                                   has_fusion ? &fu : NULL, c->why);
+}
+
+static int print_many(const predict_options *o, const rl_predict_set *s)
+{
+    if (!o->json)
+        return rl_predict_print_table(stdout, s) ? 0 : 2;
+    char *text = rl_predict_set_json(s);
+    if (!text)
+        return rl_cli_fail("predict", "out of memory writing JSON");
+    puts(text);
+    free(text);
+    return 0;
+}
+
+static void free_set(rl_predict_set *s)
+{
+    free(s->targets);
+    free(s->cases);
+    free(s->refusals);
 }
 
 int rl_cli_predict(int argc, char **argv)
@@ -300,57 +535,67 @@ int rl_cli_predict(int argc, char **argv)
         return 0;
     }
     rl_op op;
-    rl_precision p;
-    if (rl_op_parse(o.op, &op, &err) != RL_OK || rl_precision_parse(o.precision, &p, &err) != RL_OK)
+    char names[MAX_LIST][128];
+    size_t np = 0;
+    rl_precision precs[MAX_LIST];
+    if (rl_op_parse(o.op, &op, &err) != RL_OK ||
+        split_list(o.precision, "precision", names, &np, &err) != RL_OK)
         return rl_cli_fail("predict", err.msg);
-    if (op == RL_OP_FMA && o.shape.iters == 0)
-        o.shape.iters = 1;
+    for (size_t i = 0; i < np; i++) {
+        if (rl_precision_parse(names[i], &precs[i], &err) != RL_OK)
+            return rl_cli_fail("predict", err.msg);
+        for (size_t k = 0; k < i; k++)
+            if (precs[k] == precs[i]) {
+                snprintf(err.msg, sizeof err.msg, "precision %s is listed twice",
+                         rl_precision_name(precs[i]));
+                return rl_cli_fail("predict", err.msg);
+            }
+    }
+    rl_shape shapes[MAX_SHAPES];
+    size_t ns = 0;
+    if (collect_shapes(&o, op, shapes, &ns, &err) != RL_OK)
+        return rl_cli_fail("predict", err.msg);
+    /* an unwritable --out is refused before anything is printed */
+    if (o.out && rl_make_output_dir(o.out, &err) != RL_OK)
+        return rl_cli_fail("predict", err.msg);
 
     rl_catalog cat;
     if (rl_catalog_load(&cat, &err) != RL_OK)
         return rl_cli_fail("predict", err.msg);
+    rl_predict_set s = {0};
     int rc = 2;
-    const rl_catalog_entry *e;
-    const rl_power_mode *mode = NULL;
-    rl_machine m;
-    char src[RL_PREC_COUNT][RL_CAT_SOURCE_LEN];
-    rl_case_prediction r;
-    rl_fusion_prediction fu;
-    bool has_fusion = false;
-    if (rl_catalog_get(&cat, o.device, &e, &err) != RL_OK)
+    s.targets = calloc(MAX_LIST, sizeof *s.targets);
+    if (!s.targets) {
+        rl_fail(&err, RL_ERR_NOMEM, "out of memory");
         goto fail;
-    if ((o.mode || e->kind == RL_CAT_JETSON) && rl_catalog_find_mode(e, o.mode, &mode, &err) != RL_OK)
+    }
+    if (resolve_targets(&o, &cat, s.targets, &s.target_count, &err) != RL_OK ||
+        plan(&o, op, precs, np, shapes, ns, &s, &err) != RL_OK)
         goto fail;
-    if (rl_catalog_machine(e, mode, &m, src, &err) != RL_OK)
-        goto fail;
-    /* Every catalog device is a CUDA GPU: ask the CUDA backend's own table. */
-    int cc_major = 0, cc_minor = 0;
-    if (sscanf(e->compute_capability, "%d.%d", &cc_major, &cc_minor) != 2)
-        cc_major = cc_minor = 0;
-    rl_err why;
-    const bool runs = rl_cuda_runs(op, p, cc_major, cc_minor, &why);
-    if (!runs && !o.hypothetical) {
+    if (s.count == 0) {
+        /* nothing to predict: the refusal, as for one case */
         snprintf(err.msg, sizeof err.msg, "%.*s; --hypothetical predicts it anyway",
-                 (int)sizeof err.msg - 40, why.msg);
+                 (int)sizeof err.msg - 40, s.refusals[0].reason);
         goto fail;
     }
-    if (rl_predict_case(&m, op, p, &o.shape, &r, &err) != RL_OK)
-        goto fail;
-    if (rl_op_has_fusion_pair(op) && rl_predict_fusion(&m, op, p, &o.shape, &fu, &err) == RL_OK)
-        has_fusion = true;
-    if (o.json)
-        rc = print_json(e, mode, op, p, &o.shape, &m, src, &r, has_fusion ? &fu : NULL,
-                        runs ? NULL : why.msg);
-    else if (runs) {
-        print_text(stdout, e, mode, op, p, &o.shape, &m, src, &r, has_fusion ? &fu : NULL);
-        rc = 0;
-    } else {
-        rc = print_text_hypothetical(e, mode, op, p, &o.shape, &m, src, &r,
-                                     has_fusion ? &fu : NULL, why.msg);
+    for (size_t i = 0; i < s.refusal_count; i++)
+        fprintf(stderr, "rooflab predict: not predicted: %s %s %s: %s\n",
+                s.targets[s.refusals[i].target].label, rl_op_name(s.refusals[i].op),
+                rl_precision_name(s.refusals[i].p), s.refusals[i].reason);
+    rc = s.count == 1 && s.refusal_count == 0 && np == 1 && s.target_count == 1
+             ? print_one(&o, &s)
+             : print_many(&o, &s);
+    if (rc == 0 && o.out) {
+        if (rl_predict_write_out(&s, o.out, &err) != RL_OK)
+            goto fail;
+        fprintf(stderr, "rooflab predict: wrote %s/roofline.svg, report.html and predictions.json\n",
+                o.out);
     }
+    free_set(&s);
     rl_catalog_free(&cat);
     return rc;
 fail:
+    free_set(&s);
     rl_catalog_free(&cat);
     return rl_cli_fail("predict", err.msg);
 }

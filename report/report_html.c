@@ -387,3 +387,19 @@ rl_status rl_report_write_all(const rl_results *r, const char *dir, rl_err *err)
     snprintf(path, sizeof path, "%s/report.html", dir);
     return rl_report_html_write(r, path, err);
 }
+
+/* ---- for other pages (rooflab predict --out) --------------------------------- */
+
+void rl_report_html_open(rl_sbuf *b, const char *title)
+{
+    rl_sbuf_put(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                   "<title>");
+    rl_sbuf_put_xml(b, title);
+    rl_sbuf_printf(b, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", style);
+}
+
+void rl_report_html_close(rl_sbuf *b)
+{
+    rl_sbuf_printf(b, "<script>\n%s</script>\n</body>\n</html>\n", script);
+}

@@ -22,6 +22,12 @@ rl_status rl_report_write_all(const rl_results *r, const char *dir, rl_err *err)
 char *rl_report_html_string(const rl_results *r);
 rl_status rl_report_html_write(const rl_results *r, const char *path, rl_err *err);
 
+/* The page's head (its style) and tail (the sortable tables' script), for
+ * other pages built of the same pieces. */
+struct rl_sbuf;
+void rl_report_html_open(struct rl_sbuf *b, const char *title);
+void rl_report_html_close(struct rl_sbuf *b);
+
 /* measured / predicted rate of a case (= predicted time / measured time);
  * NAN without a prediction or a measurement. */
 double rl_case_ratio(const rl_case_result *c);

@@ -181,6 +181,10 @@ static void choose_ranges(svg_plot *p)
                 rl_svg_widen(&x, top_c / s->memory[i].value);
     }
     rl_svg_finish_range(&x, -1, 2, 3, &p->lx0, &p->lx1);
+    /* predictions sit on their roofs: a decade more on the left leaves the
+     * memory roofs room for their labels below the smallest case */
+    if (p->predictions)
+        p->lx0--;
     /* memory roofs must show a visible slope: reach at least 1.5 decades
      * below the top compute roof */
     if (y.lo <= y.hi && y.hi - y.lo < 1.5)
@@ -289,7 +293,7 @@ void rl_svg_draw_axes(rl_sbuf *b, const svg_plot *p)
                    "Arithmetic intensity (FLOP/B)</text>\n",
                    (x0 + x1) / 2, y1 + 42);
     rl_sbuf_printf(b,
-                   "<text transform=\"translate(16 %.1f) rotate(-90)\" text-anchor=\"middle\" "
+                   "<text transform=\"translate(14 %.1f) rotate(-90)\" text-anchor=\"middle\" "
                    "font-size=\"13\">Performance (FLOP/s)</text>\n</g>\n",
                    (y0 + y1) / 2);
 }

@@ -27,7 +27,7 @@
 enum {
     SVG_W = RL_SVG_WIDTH,
     SVG_H = RL_SVG_HEIGHT,
-    AREA_L = 84, /* the area the plot box is fitted into */
+    AREA_L = 98, /* the area the plot box is fitted into */
     AREA_R = 688,
     AREA_T = 58,
     AREA_B = 572,

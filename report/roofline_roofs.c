@@ -155,13 +155,9 @@ static void place_roof_label(rl_sbuf *b, svg_plot *p, const roof_seg *sg)
     char full[200], shorter[200];
     rl_svg_roof_label_text(sg->r, sg->memory, sg->ly->tag, full, sizeof full);
     rl_svg_roof_label_text(sg->r, sg->memory, NULL, shorter, sizeof shorter);
-    /* a device's roofs (predictions) keep their device name in every form */
-    const bool keep_tag = p->predictions;
-    const char *texts[] = {full, keep_tag ? full : shorter, keep_tag ? full : shorter};
+    const char *texts[] = {full, shorter, shorter};
     const double sizes[] = {SVG_FS, SVG_FS, SVG_FS - 1.5};
     for (int k = 0; k < 3; k++) {
-        if (k == 1 && keep_tag)
-            continue;
         bool ok = sg->memory ? try_memory_label(b, p, sg, texts[k], sizes[k])
                              : try_compute_label(b, p, sg, texts[k], sizes[k]);
         if (ok)
