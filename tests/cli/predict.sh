@@ -153,7 +153,7 @@ d = json.load(open(sys.argv[1]))
 assert d["hypothetical"] is True and "layernorm" in d["hypothetical_because"], d
 assert d["roof"] == "fp32 simt", d
 ' "$out/hyp.json"
-expect_error "m must be a positive integer" "$rooflab" predict --device h100-sxm5 --op gemm \
+expect_error "a shape is required" "$rooflab" predict --device h100-sxm5 --op gemm \
     --precision fp16
 expect_error "unknown precision 'fp12'" "$rooflab" predict --device h100-sxm5 --op gemm --m 8 \
     --n 8 --k 8 --precision fp12
