@@ -58,9 +58,11 @@ static double heading(rl_sbuf *b, double y, const char *text)
 /* One legend entry's text right of its key, shortened to the panel. */
 static void key_text(rl_sbuf *b, double y, const char *text, const char *suffix)
 {
-    char full[400], fit[400];
-    snprintf(full, sizeof full, "%s%s", text, suffix);
-    rl_svg_fit_text(full, 11, LEGEND_TEXT_W, fit, sizeof fit);
+    char name[400], fit[460];
+    /* the name is shortened, never the suffix (", joined by a line") */
+    rl_svg_fit_text(text, 11, LEGEND_TEXT_W - rl_svg_text_width(suffix, 11) + 2, name,
+                    sizeof name);
+    snprintf(fit, sizeof fit, "%s%s", name, suffix);
     rl_sbuf_printf(b, "<text x=\"%d\" y=\"%.1f\" font-size=\"11\" fill=\"#222222\">", LX + 32, y);
     rl_sbuf_put_xml(b, fit);
     rl_sbuf_put(b, "</text>\n");
