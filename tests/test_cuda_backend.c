@@ -332,12 +332,13 @@ static void test_fused_and_chains(void **state)
 
 /* The v4 row kernels pick a shape per row length (rl_cuda_row4.cuh): a
  * warp of 1, 2 or 4 packs a thread, blocks of 128..1024 threads, on sm_90 a
- * cluster of up to 8 CTAs, and the two-read streaming kernel past that.
+ * cluster of up to 16 CTAs, and the two-read streaming kernel past that.
  * Columns here reach every entry for each element size, with lengths that
  * are not a multiple of the 16-byte pack (so rows start misaligned and have
  * a scalar head and tail), 1 column, rows longer than an SM's shared memory
- * (65537 and 262144 columns: a cluster on sm_90, streaming elsewhere) and
- * past the largest cluster (300001 fp32 columns: streaming everywhere);
+ * (65537, 131072 and 262144 columns: a cluster on sm_90 — 262144 fp32 is
+ * 16 CTAs — streaming elsewhere) and past the largest cluster (300001 fp32,
+ * 600001 16-bit columns: streaming everywhere);
  * aligned (offset 0) and unaligned tensors (offset 1: all scalars). The
  * masked softmax's rows run over every query position: row r masks columns
  * j > r mod cols, so row 0 keeps one column. (A row with every column
@@ -347,7 +348,8 @@ static void test_row_v4_shapes(void **state)
     (void)state;
     REQUIRE_GPU();
     const int64_t cols[] = {1,    7,    33,    129,   250,    509,    1000,  2047,
-                            4001, 8191, 16383, 33001, 65537, 262144, 300001};
+                            4001, 8191, 16383, 33001, 65537, 131072, 262144,
+                            300001, 600001};
     const rl_op ops[] = {RL_OP_LAYERNORM, RL_OP_SOFTMAX, RL_OP_RESIDUAL_LAYERNORM,
                          RL_OP_SCALE_MASK_SOFTMAX};
     for (size_t o = 0; o < sizeof ops / sizeof ops[0]; o++)

@@ -1,10 +1,10 @@
 // LayerNorm v4 (--kernel-version 4) and the fused residual + LayerNorm:
 // the row kernels of rl_cuda_row4.cuh.
 //
-// On chip (rows up to 64 KiB, 32 KiB with the residual, or 8x that across
+// On chip (rows up to 64 KiB, 32 KiB with the residual, or 16x that across
 // an sm_90 cluster; 4 packs a thread, 2 with the residual: with gamma and
-// beta read in the write, 8 would not fit the 64 registers): the row (x, or h = x + r rounded to the storage type
-// and written on the way) is loaded into registers once, PACKS loads in
+// beta read in the write, 8 would not fit the 64 registers): the row (x,
+// or h = x + r rounded to the storage type and written on the way) is loaded into registers once, PACKS loads in
 // flight per thread (2 x PACKS with the residual); then an exact centred
 // two-pass mean and variance from registers, and the write. No division but
 // 1/cols, once per launch.
@@ -290,7 +290,7 @@ cudaError_t ln4_launch(const rl_cu_ctx *ctx, const void *x, const void *res, con
     // Unaligned rows are all scalars: the streaming kernel loops over them.
     const Row4Plan pl = a.vec ? row4_plan(cols, (int)sizeof(T), RESID ? 2 : 4,
                                           ctx->row_cluster_max)
-                              : Row4Plan{ROW4_STREAM, ROW4_STREAM_THREADS, ROW4_STREAM_UNROLL, 1};
+                              : rl_row4_shape(ROW4_STREAM, ROW4_STREAM_THREADS, ROW4_STREAM_UNROLL, 1);
     const int64_t wrows = (rows + 3) / 4;
 #define RL_LN4(TH, PK, SC, groups, cs)                                                             \
     return row4_launch(ctx, ln4_onchip_kernel<T, TH, PK, SC, RESID>, groups, TH, cs, a)

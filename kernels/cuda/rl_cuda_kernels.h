@@ -34,7 +34,7 @@ typedef struct rl_cu_ctx {
      * single-pass row kernels); longer rows take the streaming path. */
     int row_smem_bytes;
     /* The most CTAs of a thread-block cluster a v4 row may span (sm_90:
-     * up to 8, from rl_cu_row_cluster_limit; 1 elsewhere). */
+     * up to 16, from rl_cu_row_cluster_limit; 1 elsewhere). */
     int row_cluster_max;
 } rl_cu_ctx;
 

@@ -20,67 +20,16 @@
 #include <cooperative_groups.h>
 
 #include "kernels/cuda/rl_cuda_common.cuh"
+#include "kernels/cuda/rl_row4_plan.h"
 
 namespace rlcu {
 
-enum Row4Scope { ROW4_WARP, ROW4_BLOCK, ROW4_CLUSTER, ROW4_STREAM };
-
-// Packs per thread per trip of the streaming loops, and their block.
-constexpr int ROW4_STREAM_UNROLL = 4;
+using Row4Plan = rl_row4_plan_t;
 constexpr int ROW4_STREAM_UNROLL_RESID = 2; // x and the residual: 4 loads a trip
-constexpr int ROW4_STREAM_THREADS = 512;
-// Warp-per-row kernels run 4 warps (4 rows) a block.
-constexpr int ROW4_WARP_THREADS = 128;
 
-// One kernel shape for one row length. rows_per_block is 4 for the warp
-// scope, 1 otherwise; cluster is the CTAs a row spans (1 but for
-// ROW4_CLUSTER).
-struct Row4Plan {
-    int scope, threads, packs, cluster;
-};
-
-// The table, by P = the row's 16-byte packs (one more for a row that does
-// not start aligned). pmax is the most packs a thread may hold: 8 for
-// softmax, 4 for LayerNorm (which also reads gamma and beta as it writes),
-// 2 for residual + LayerNorm (x and the residual at once). Every kernel is capped at 64 registers (RL_ROW4_MIN_BLOCKS), which
-// 8 packs (32 registers of data) plus addresses and statistics fit. Why
-// these sizes (registers and occupancies: docs/kernels-sass.md):
-//   P <= 128 (2 KiB: 1024 16-bit or 512 fp32 columns): a warp per row, 1, 2
-//     or 4 packs a thread, 4 rows a 128-thread block: no block barrier, and
-//     short rows still fill an SM (up to 64 warps).
-//   P <= 256 x 4 (16 KiB): a block of 128 or 256 threads, 4 packs each;
-//     several blocks an SM, so one block's reductions overlap another's
-//     loads.
-//   P <= 1024 x pmax (128 KiB at pmax 8): pmax packs a thread, 512 or 1024
-//     threads, the smallest block that holds the row.
-//   longer, on sm_90: a cluster of up to 8 CTAs of 1024 threads x 4 packs
-//     (x 2 with the residual), the row spread over their registers (up to
-//     512 KiB: 256k 16-bit or 128k fp32 columns) and the statistics
-//     combined through distributed shared memory, so the row is still read
-//     once. (8 packs would double that, but the cluster code's few extra
-//     registers then spill at the 64-register cap.)
-//   longer still (or past 128 KiB where there are no clusters): the
-//     streaming path, 512 threads x 4 packs a trip.
-static inline Row4Plan row4_plan(int64_t cols, int elem_bytes, int pmax, int max_cluster)
+inline Row4Plan row4_plan(int64_t cols, int elem_bytes, int pmax, int max_cluster)
 {
-    const int64_t P = (cols * elem_bytes + 15) / 16 + 1;
-    if (P <= 32)
-        return {ROW4_WARP, ROW4_WARP_THREADS, 1, 1};
-    if (P <= 64)
-        return {ROW4_WARP, ROW4_WARP_THREADS, 2, 1};
-    if (P <= 128 && pmax >= 4)
-        return {ROW4_WARP, ROW4_WARP_THREADS, 4, 1};
-    for (int t = 128; t <= 1024; t *= 2) {
-        const int packs = t <= 256 && pmax > 4 ? 4 : pmax;
-        if (P <= (int64_t)t * packs)
-            return {ROW4_BLOCK, t, packs, 1};
-    }
-    const int cpacks = pmax < 4 ? pmax : 4;
-    const int64_t per_cta = 1024 * (int64_t)cpacks;
-    const int64_t cs = (P + per_cta - 1) / per_cta;
-    if (cs <= max_cluster)
-        return {ROW4_CLUSTER, 1024, cpacks, (int)cs};
-    return {ROW4_STREAM, ROW4_STREAM_THREADS, ROW4_STREAM_UNROLL, 1};
+    return rl_row4_plan(cols, elem_bytes, pmax, max_cluster);
 }
 
 // Blocks an SM must hold at once: 1024 threads' worth (50 % occupancy on
@@ -249,11 +198,6 @@ template <int SCOPE, int THREADS> struct RowGroup {
     }
 
     // Every CTA of the cluster publishes its block's value in its own
-    // shared memory and reads all of them through distributed shared
-    // memory, in rank order, so all CTAs get the same bits. Two slots used
-    // in turn: a slot is written again only two reductions later, after
-    // the barrier of the next one, which every reader of it has passed.
-    // Every CTA of the cluster publishes its block's value in its own
     // shared memory; lane k of warp 0 reads CTA k's through distributed
     // shared memory, the warp combines them (the same butterfly in every
     // CTA, so all get the same bits) and hands the result to the block.
@@ -310,6 +254,14 @@ cudaError_t row4_launch(const rl_cu_ctx *ctx, Kernel kernel, int64_t groups, int
     cfg.dynamicSmemBytes = 0;
     cfg.stream = ctx->stream;
     cudaLaunchAttribute attr[1];
+    if (cluster > 8) {
+        // Once per launch, not once per process: these launches move 512 KiB
+        // or more per row, so a host call of a microsecond is noise.
+        const cudaError_t e =
+            cudaFuncSetAttribute(kernel, cudaFuncAttributeNonPortableClusterSizeAllowed, 1);
+        if (e != cudaSuccess)
+            return e;
+    }
     if (cluster > 1) {
         attr[0].id = cudaLaunchAttributeClusterDimension;
         attr[0].val.clusterDim.x = (unsigned)cluster;
@@ -322,13 +274,20 @@ cudaError_t row4_launch(const rl_cu_ctx *ctx, Kernel kernel, int64_t groups, int
     return e != cudaSuccess ? e : cudaGetLastError();
 }
 
-// The largest cluster (8, 4, 2 or 1) of 1024-thread CTAs of `kernel` the
-// device can schedule: 1 before sm_90 or where none fits.
+// The largest cluster (16, 8, 4, 2 or 1) of 1024-thread CTAs of `kernel`
+// the device can schedule at least once: 1 before sm_90 or where none
+// fits. 16 is tried only where the kernel accepts the non-portable size.
 template <typename Kernel> int row4_max_cluster(int cc_major, Kernel kernel)
 {
     if (cc_major < 9)
         return 1;
-    for (int cs = 8; cs > 1; cs /= 2) {
+    int first = 8;
+    if (cudaFuncSetAttribute(kernel, cudaFuncAttributeNonPortableClusterSizeAllowed, 1) ==
+        cudaSuccess)
+        first = 16;
+    else
+        (void)cudaGetLastError();
+    for (int cs = first; cs > 1; cs /= 2) {
         cudaLaunchConfig_t cfg = {};
         cfg.gridDim = dim3((unsigned)cs, 1, 1);
         cfg.blockDim = dim3(1024, 1, 1);

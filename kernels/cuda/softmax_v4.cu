@@ -1,7 +1,7 @@
 // Softmax v4 (--kernel-version 4) and the fused scale + causal mask +
 // softmax: the row kernels of rl_cuda_row4.cuh.
 //
-// On chip (rows up to 128 KiB, or 512 KiB across an sm_90 cluster): the row
+// On chip (rows up to 128 KiB, or 1 MiB across an sm_90 cluster): the row
 // is loaded into registers once (PACKS loads in flight per thread), then
 // max, sum of exps and the write run from registers. Streaming (longer
 // rows): an online-softmax pass over UNROLL-pack trips (the running sum
@@ -227,7 +227,7 @@ cudaError_t sm4_launch(const rl_cu_ctx *ctx, const void *xv, void *yv, int64_t r
     const bool vec = aligned16(x) && aligned16(y);
     // Unaligned rows are all scalars: the streaming kernel loops over them.
     const Row4Plan pl = vec ? row4_plan(cols, (int)sizeof(T), 8, ctx->row_cluster_max)
-                            : Row4Plan{ROW4_STREAM, ROW4_STREAM_THREADS, ROW4_STREAM_UNROLL, 1};
+                            : rl_row4_shape(ROW4_STREAM, ROW4_STREAM_THREADS, ROW4_STREAM_UNROLL, 1);
     const int64_t wrows = (rows + 3) / 4;
 #define RL_SM4(TH, PK, SC, groups, cs)                                                             \
     return row4_launch(ctx, sm4_onchip_kernel<T, TH, PK, SC, MASK>, groups, TH, cs, x, y, rows,   \
