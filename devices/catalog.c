@@ -293,6 +293,13 @@ static rl_status parse_sources(const parse_ctx *c, rl_catalog_entry *e)
     return RL_OK;
 }
 
+/* A SIMT peak: SMs x FMA per SM per clock x 2 FLOP per FMA x clock. The
+ * loader's datasheet check and the per-mode machines both use it. */
+static double simt_flop_per_s(double sms, double fma_per_sm_per_clock, double mhz)
+{
+    return sms * fma_per_sm_per_clock * 2.0 * mhz * 1e6;
+}
+
 rl_status rl_catalog_parse_entry(const char *text, size_t len, const char *origin,
                                  rl_catalog_entry *e, rl_err *err)
 {
@@ -451,7 +458,7 @@ rl_status rl_catalog_parse_entry(const char *text, size_t len, const char *origi
             const double rate = e->simt_fma_per_sm_per_clock[p].value;
             if (!(rate > 0) || !(sheet[p]->value > 0))
                 continue;
-            const double derived = e->sms.value * rate * 2.0 * e->boost_clock_mhz.value * 1e6;
+            const double derived = simt_flop_per_s(e->sms.value, rate, e->boost_clock_mhz.value);
             if (fabs(derived / sheet[p]->value - 1.0) > 0.03) {
                 st = rl_fail(err, RL_ERR_INVALID,
                              "%s: simt_fma_per_sm_per_clock.%s gives %.4g TFLOP/s at the boost "
@@ -753,7 +760,7 @@ static void unit_peaks(const rl_catalog_entry *e, int sms, double mhz, const cha
     for (int p = 0; p < RL_PREC_COUNT; p++) {
         const rl_sourced *r = &e->simt_fma_per_sm_per_clock[p];
         if (r->value > 0) {
-            m->simt_flop_per_s[p] = sms * r->value * 2.0 * mhz * 1e6;
+            m->simt_flop_per_s[p] = simt_flop_per_s(sms, r->value, mhz);
             char text[512];
             snprintf(text, sizeof text, "derived: %d SM x %g FMA/clk/SM x 2 x %g MHz (%s); rate %s%s%s",
                      sms, r->value, mhz, clock_what, is_keys(r->source) ? "[" : "", r->source,

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "devices/rl_catalog.h"
 #include "model/rl_roofline.h"
@@ -205,35 +207,86 @@ static void bad_entries(void **state)
     assert_int_equal(rl_catalog_load_dir(ROOFLAB_TEST_DATA "/absent", &cat, &err), RL_ERR_IO);
 }
 
+/* A copy of the shipped catalog file `file` in a fresh folder, with the
+ * number after the anchors (found in order: each after the last) replaced
+ * by `value`, verbatim (1e999 is kept as text, as a hand-edited file would
+ * hold it). Fails the test if an anchor is gone from the shipped file. */
+static void write_absurd_copy(const char *dir, const char *file, const char *const *anchors,
+                              const char *value)
+{
+    char src_path[512], dst_path[600];
+    snprintf(src_path, sizeof src_path, "%s/devices/catalog/%s", ROOFLAB_SOURCE_DIR, file);
+    FILE *f = fopen(src_path, "rb");
+    assert_non_null(f);
+    static char text[1 << 17];
+    const size_t len = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    assert_true(len > 0 && len < sizeof text - 1);
+    text[len] = '\0';
+    const char *at = text;
+    for (size_t i = 0; anchors[i]; i++) {
+        const char *hit = strstr(at, anchors[i]);
+        if (!hit)
+            fail_msg("%s: anchor '%s' not found", file, anchors[i]);
+        at = hit + strlen(anchors[i]);
+    }
+    const size_t number = strcspn(at, ",}\n \t");
+    assert_true(number > 0);
+    snprintf(dst_path, sizeof dst_path, "%s/%s", dir, file);
+    FILE *out = fopen(dst_path, "wb");
+    assert_non_null(out);
+    fwrite(text, 1, (size_t)(at - text), out);
+    fputs(value, out);
+    fputs(at + number, out);
+    assert_int_equal(fclose(out), 0);
+}
+
 /* Absurd numbers (a unit slip, a typo) refuse the entry, naming the file
- * and the field: tests/data/catalog-absurd/<case>/devices/catalog. */
+ * and the field. Each case is the shipped entry with one number changed. */
 static void absurd_entries(void **state)
 {
     (void)state;
+    static const char *const bandwidth[] = {"\"bandwidth_gb_per_s\"", "\"value\": ", NULL};
+    static const char *const capacity[] = {"\"capacity_bytes\"", "\"value\": ", NULL};
+    static const char *const fp16[] = {"\"dense\"", "\"fp16\"", "\"value\": ", NULL};
+    static const char *const sms[] = {"\"sms\"", "\"value\": ", NULL};
+    static const char *const simt[] = {"\"simt_fma_per_sm_per_clock\"", "\"fp32\"",
+                                       "\"value\": ", NULL};
+    static const char *const mode_clock[] = {"\"power_modes\"", "\"gpu_max_mhz\": ", NULL};
     static const struct {
-        const char *dir, *file, *field;
+        const char *file;
+        const char *const *anchors;
+        const char *value, *field;
     } cases[] = {
-        {"bandwidth", "h100-sxm5.json", "memory.bandwidth_gb_per_s"},
-        {"capacity", "h100-sxm5.json", "memory.capacity_bytes"},
-        {"peak", "h100-sxm5.json", "peak_tflop_per_s.dense.fp16"},
-        {"zero", "h100-sxm5.json", "gpu.sms"},
-        {"infinite", "h100-sxm5.json", "memory.bandwidth_gb_per_s"},
-        {"simt-rate", "h100-sxm5.json", "simt_fma_per_sm_per_clock.fp32"},
-        {"mode-clock", "orin-nano-8gb.json", "gpu_max_mhz"},
+        {"h100-sxm5.json", bandwidth, "3350000", "memory.bandwidth_gb_per_s"},   /* MB/s as GB/s */
+        {"h100-sxm5.json", capacity, "8e15", "memory.capacity_bytes"},           /* 8 PB */
+        {"h100-sxm5.json", fp16, "989400", "peak_tflop_per_s.dense.fp16"},       /* GFLOP/s */
+        {"h100-sxm5.json", sms, "0", "gpu.sms"},
+        {"h100-sxm5.json", bandwidth, "1e999", "memory.bandwidth_gb_per_s"},     /* infinite */
+        {"h100-sxm5.json", simt, "256", "simt_fma_per_sm_per_clock.fp32"},       /* 2x the PG */
+        {"orin-nano-8gb.json", mode_clock, "408000000", "gpu_max_mhz"},          /* Hz as MHz */
     };
+    char root[] = "/tmp/rl-absurd-XXXXXX";
+    assert_non_null(mkdtemp(root));
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        char dir[512];
-        snprintf(dir, sizeof dir, "%s/catalog-absurd/%s/devices/catalog", ROOFLAB_TEST_DATA,
-                 cases[i].dir);
+        char dir[64];
+        snprintf(dir, sizeof dir, "%s/%zu", root, i);
+        assert_int_equal(mkdir(dir, 0700), 0);
+        write_absurd_copy(dir, cases[i].file, cases[i].anchors, cases[i].value);
         rl_catalog cat;
         rl_err err = {{0}};
         if (rl_catalog_load_dir(dir, &cat, &err) != RL_ERR_INVALID)
-            fail_msg("%s: accepted", cases[i].dir);
+            fail_msg("case %zu (%s = %s): accepted", i, cases[i].field, cases[i].value);
         if (!strstr(err.msg, cases[i].file) || !strstr(err.msg, cases[i].field))
-            fail_msg("%s: message '%s' lacks the file or '%s'", cases[i].dir, err.msg,
+            fail_msg("case %zu: message '%s' lacks the file or '%s'", i, err.msg,
                      cases[i].field);
         assert_null(strchr(err.msg, '\n'));
+        char path[128];
+        snprintf(path, sizeof path, "%s/%s", dir, cases[i].file);
+        unlink(path);
+        rmdir(dir);
     }
+    rmdir(root);
 }
 
 /* SIMT and special-function peaks derived per SM: SMs x rate x 2 x clock. */

@@ -158,8 +158,15 @@ expect_error "a shape is required" "$rooflab" predict --device h100-sxm5 --op ge
 expect_error "unknown precision 'fp12'" "$rooflab" predict --device h100-sxm5 --op gemm --m 8 \
     --n 8 --k 8 --precision fp12
 expect_error "\-\-device ID is required" "$rooflab" predict --op gemm --precision fp16
-# A catalog file with an absurd number: refused, naming the file and the field.
-ROOFLAB_DATA_DIR="$ROOFLAB_SOURCE_DIR/tests/data/catalog-absurd/bandwidth" \
+# A catalog file with an absurd number (the shipped H100 entry with its
+# bandwidth in MB/s): refused, naming the file and the field.
+mkdir -p "$out/absurd/devices/catalog"
+sed '/"bandwidth_gb_per_s"/,/"value"/s/"value": 3350,/"value": 3350000,/' \
+    "$ROOFLAB_SOURCE_DIR/devices/catalog/h100-sxm5.json" \
+    >"$out/absurd/devices/catalog/h100-sxm5.json"
+grep -q '"value": 3350000,' "$out/absurd/devices/catalog/h100-sxm5.json" \
+    || { echo "predict.sh: the H100 entry's bandwidth line changed; update the test" >&2; exit 1; }
+ROOFLAB_DATA_DIR="$out/absurd" \
     expect_error "h100-sxm5.json: memory.bandwidth_gb_per_s" "$rooflab" predict \
     --device h100-sxm5 --op gemm --m 8 --n 8 --k 8 --precision fp16
 echo "predict: ok"
