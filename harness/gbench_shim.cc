@@ -9,9 +9,21 @@
 
 namespace {
 
-void run_case(benchmark::State &state, const rl_gb_case *c)
+// A case and where its first error goes. The shim keeps the error itself
+// rather than reading it back from the reporter's Run, whose fields were
+// renamed in Google Benchmark 1.8 (error_occurred became skipped): so the
+// shim builds against 1.6 (Ubuntu 22.04) through 1.9 alike.
+struct CaseRun {
+    const rl_gb_case *c;
+    std::string error;
+};
+
+void run_case(benchmark::State &state, CaseRun *run)
 {
+    const rl_gb_case *c = run->c;
     if (c->skip_reason) {
+        if (run->error.empty())
+            run->error = c->skip_reason;
         state.SkipWithError(c->skip_reason);
         for (auto _ : state) {
         }
@@ -21,6 +33,8 @@ void run_case(benchmark::State &state, const rl_gb_case *c)
         double seconds = 0.0;
         rl_err err{};
         if (c->sample(c->ctx, &seconds, &err) != RL_OK) {
+            if (run->error.empty())
+                run->error = err.msg;
             state.SkipWithError(err.msg);
             break;
         }
@@ -34,9 +48,10 @@ void run_case(benchmark::State &state, const rl_gb_case *c)
     state.counters["intensity"] = c->bytes > 0 ? c->flops / c->bytes : 0.0;
 }
 
-benchmark::internal::Benchmark *register_case(const rl_gb_case *c)
+benchmark::internal::Benchmark *register_case(CaseRun *run)
 {
-    auto *b = benchmark::RegisterBenchmark(c->name, run_case, c);
+    const rl_gb_case *c = run->c;
+    auto *b = benchmark::RegisterBenchmark(c->name, run_case, run);
     b->UseManualTime()->Unit(benchmark::kMillisecond);
     if (c->iterations > 0)
         b->Iterations(c->iterations);
@@ -45,18 +60,11 @@ benchmark::internal::Benchmark *register_case(const rl_gb_case *c)
     return b;
 }
 
-// Collects what Google Benchmark reports for the one case being run and
-// prints nothing: `rooflab run` draws its own progress and tables.
+// Prints nothing: `rooflab run` draws its own progress and tables.
 class QuietReporter : public benchmark::BenchmarkReporter {
   public:
     bool ReportContext(const Context &) override { return true; }
-    void ReportRuns(const std::vector<Run> &runs) override
-    {
-        for (const Run &r : runs)
-            if (r.error_occurred && error.empty())
-                error = r.error_message;
-    }
-    std::string error;
+    void ReportRuns(const std::vector<Run> &) override {}
 };
 
 } // namespace
@@ -64,20 +72,25 @@ class QuietReporter : public benchmark::BenchmarkReporter {
 extern "C" rl_status rl_gb_run_case(const rl_gb_case *c, rl_err *err)
 {
     benchmark::ClearRegisteredBenchmarks();
-    register_case(c);
+    CaseRun run{c, std::string()};
+    register_case(&run);
     QuietReporter reporter;
     benchmark::RunSpecifiedBenchmarks(&reporter);
     benchmark::ClearRegisteredBenchmarks();
-    if (!reporter.error.empty())
-        return rl_fail(err, RL_ERR_DEVICE, "%s", reporter.error.c_str());
+    if (!run.error.empty())
+        return rl_fail(err, RL_ERR_DEVICE, "%s", run.error.c_str());
     return RL_OK;
 }
 
 extern "C" int rl_gb_main(int argc, char **argv, const rl_gb_case *cases, int count)
 {
     benchmark::ClearRegisteredBenchmarks();
+    std::vector<CaseRun> runs;
+    runs.reserve((size_t)(count > 0 ? count : 0));
     for (int i = 0; i < count; i++)
-        register_case(&cases[i]);
+        runs.push_back(CaseRun{&cases[i], std::string()});
+    for (CaseRun &run : runs)
+        register_case(&run);
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv))
         return 2;
