@@ -17,7 +17,9 @@
 #include "harness/rl_case.h"
 #include "harness/rl_ceilings.h"
 #include "harness/rl_cli_util.h"
+#include "harness/rl_device_list.h"
 #include "harness/rl_llm_suite.h"
+#include "harness/rl_multi_run.h"
 #include "harness/rl_run_info.h"
 #include "harness/rl_run_model.h"
 #include "harness/rl_run_output.h"
@@ -25,6 +27,7 @@
 #include "harness/rl_slurm_env.h"
 #include "harness/rl_suite.h"
 #include "devices/rl_catalog.h"
+#include "devices/rl_device.h"
 #include "report/rl_report.h"
 #include "report/rl_summary.h"
 
@@ -82,14 +85,17 @@ static rl_status write_results(rl_run_output *out, const rl_results *r, bool fin
 }
 
 static const char usage[] =
-    "usage: rooflab run [--device auto|cpu|cuda:N] [--suite quick|full] [--ops LIST]\n"
+    "usage: rooflab run [--device auto|cpu|cuda:N|cuda:all|cuda:N,M,...] [--suite quick|full]\n"
+    "                   [--ops LIST]\n"
     "                   [--precision LIST] [--threads N] [--repetitions N] [--seed N]\n"
     "                   [--shape SPEC] [--ceilings] [--lock-clocks] [--out DIR] [--wait-lock]\n"
     "       rooflab run --suite llm --model NAME|PATH --batch B --seq S [--dtype D] ...\n"
     "\n"
     "Validates every case against its float64 reference, then measures it through\n"
     "Google Benchmark and writes DIR/results.json and DIR/results.csv.\n"
-    "  --device       auto (default: a CUDA GPU when usable, else the CPU), cpu, cuda:N\n"
+    "  --device       auto (default: a CUDA GPU when usable, else the CPU), cpu, cuda:N;\n"
+    "                 cuda:all or cuda:N,M,... runs every GPU named at once, one process\n"
+    "                 each, into DIR/cudaN/, and merges them into DIR/merged/\n"
     "  --suite        quick (default; 22 s on an idle 2-core VM), full, or tiny\n"
     "                 (seconds; a smoke test of the pipeline, sizes sit in cache)\n"
     "  --suite llm    one transformer layer of --model at prefill of --batch x --seq\n"
@@ -221,6 +227,57 @@ static void default_out_dir(const rl_run_info *info, char *buf, size_t len)
     snprintf(buf, len, "results/runs/%s-%s-%s", stamp, host, device);
     /* Inside a Slurm job: the job's folder, as scripts/slurm/rooflab.sbatch names it. */
     rl_slurm_out_dir(&info->slurm, rl_slurm_step_tasks(), host, buf, len);
+}
+
+/* --device cuda:all or cuda:N,M,...: every GPU named, at once, each in its
+ * own process and folder (ROOT/cudaN), then merged into ROOT/merged. */
+static int run_every_gpu(int argc, char **argv, const run_options *o)
+{
+    rl_err err;
+    rl_device_list list;
+    if (rl_device_list_parse(o->device, &list, &err) != RL_OK)
+        return rl_cli_fail("run", err.msg);
+    char reason[256] = "";
+    const int gpus = rl_cuda_device_count(reason, sizeof reason);
+    if (rl_device_list_resolve(&list, gpus, reason, &err) != RL_OK)
+        return rl_cli_fail("run", err.msg);
+    rl_multi_device devices[RL_MAX_DEVICES];
+    memset(devices, 0, sizeof devices);
+    for (int i = 0; i < list.count; i++) {
+        snprintf(devices[i].device, sizeof devices[i].device, "cuda:%d", list.ordinals[i]);
+        snprintf(devices[i].label, sizeof devices[i].label, "cuda%d", list.ordinals[i]);
+    }
+    char root[PATH_MAX];
+    if (o->out && strlen(o->out) >= sizeof root)
+        return rl_cli_fail("run", "output folder path is too long");
+    if (o->out) {
+        snprintf(root, sizeof root, "%s", o->out);
+    } else {
+        rl_run_info *info = calloc(1, sizeof *info);
+        if (!info)
+            return rl_cli_fail("run", "out of memory");
+        rl_run_info_fill(info);
+        rl_slurm_info_fill(&info->slurm);
+        snprintf(info->device, sizeof info->device, "%s", o->device);
+        default_out_dir(info, root, sizeof root);
+        free(info);
+    }
+    fprintf(stderr, "rooflab run: %d GPU%s at once, one process each; results in %s/cudaN/, "
+                    "merged in %s/merged/\n",
+            list.count, list.count == 1 ? "" : "s", root, root);
+    catch_stop_signals();
+    const rl_multi_spec spec = {.program = "/proc/self/exe",
+                                .args = argv + 1,
+                                .arg_count = argc - 1,
+                                .root = root,
+                                .wait_lock = o->wait_lock,
+                                .stop = &stop_signal};
+    err.msg[0] = '\0';
+    const int code = rl_multi_run(&spec, devices, (size_t)list.count, &err);
+    if (code != 0 && err.msg[0]) {
+        rl_cli_fail("run", err.msg);
+    }
+    return code;
 }
 
 /* Host memory the harness itself needs next to a case's buffers: the inputs
@@ -484,6 +541,9 @@ int rl_cli_run(int argc, char **argv)
         if (rl_parse_shape(o.shapes[i], &shapes[i], &err) != RL_OK ||
             check_shape_early(&shapes[i], op_mask, precision_mask, &err) != RL_OK)
             return rl_cli_fail("run", err.msg);
+
+    if (rl_device_list_is_multi(o.device))
+        return run_every_gpu(argc, argv, &o);
 
     rl_results results;
     rl_results_init(&results);

@@ -216,6 +216,24 @@ void rl_merge_free(rl_merge *m)
     memset(m, 0, sizeof *m);
 }
 
+static const char *host_of(const rl_results *r)
+{
+    return r->info.host[0] ? r->info.host : "unknown";
+}
+
+/* Run h's name in a merge: its host, with its device when another run of
+ * the set came from the same host. */
+static void merge_label(const rl_results *runs, size_t n, size_t h, char *buf, size_t len)
+{
+    bool shared = false;
+    for (size_t k = 0; k < n && !shared; k++)
+        shared = k != h && strncmp(host_of(&runs[k]), host_of(&runs[h]), 100) == 0;
+    if (shared && runs[h].info.device[0])
+        snprintf(buf, len, "%.100s/%.24s", host_of(&runs[h]), runs[h].info.device);
+    else
+        snprintf(buf, len, "%.100s", host_of(&runs[h]));
+}
+
 rl_status rl_merge_runs(const rl_results *runs, size_t n, rl_merge *out, rl_err *err)
 {
     memset(out, 0, sizeof *out);
@@ -234,17 +252,21 @@ rl_status rl_merge_runs(const rl_results *runs, size_t n, rl_merge *out, rl_err 
         s = rl_fail(err, RL_ERR_NOMEM, "out of memory merging runs");
         goto done;
     }
-    /* host names, repeats made distinct */
-    for (size_t h = 0; h < n; h++) {
-        const char *name = runs[h].info.host[0] ? runs[h].info.host : "unknown";
+    /* Names: the host, or "host/device" where a host ran several devices (the
+     * GPUs of one node); repeats made distinct with "#2", "#3". */
+    for (size_t h = 0; h < n; h++)
+        merge_label(runs, n, h, out->hosts[h], sizeof out->hosts[h]);
+    for (size_t h = n; h-- > 0;) {
         int seen = 0;
         for (size_t k = 0; k < h; k++)
-            if (strncmp(runs[k].info.host[0] ? runs[k].info.host : "unknown", name, 100) == 0)
-                seen++;
-        if (seen)
-            snprintf(out->hosts[h], sizeof out->hosts[h], "%.100s#%d", name, seen + 1);
-        else
-            snprintf(out->hosts[h], sizeof out->hosts[h], "%.100s", name);
+            seen += strcmp(out->hosts[k], out->hosts[h]) == 0;
+        if (seen) {
+            char label[128];
+            snprintf(label, sizeof label, "%s", out->hosts[h]);
+            snprintf(out->hosts[h], sizeof out->hosts[h], "%.110s#%d", label, seen + 1);
+        }
+    }
+    for (size_t h = 0; h < n; h++) {
         if ((s = index_build(&runs[h], &ix[h], err)) != RL_OK)
             goto done;
     }
