@@ -70,6 +70,27 @@ rl_status rl_cuda_query(int ordinal, rl_cuda_raw *raw, rl_err *err)
     RL_TRY(attr(&raw->l2_bytes, cudaDevAttrL2CacheSize, ordinal, "L2 size", err));
     RL_TRY(attr(&integrated, cudaDevAttrIntegrated, ordinal, "integrated", err));
     raw->integrated = integrated != 0;
+    raw->numa_node = -1;
+    char bus[32];
+    e = cudaDeviceGetPCIBusId(bus, (int)sizeof bus, ordinal);
+    unsigned domain, bus_no, slot, function;
+    if (e != cudaSuccess) {
+        (void)cudaGetLastError(); /* an identity we lack, not a failure */
+    } else if (sscanf(bus, "%x:%x:%x.%x", &domain, &bus_no, &slot, &function) == 4) {
+        /* sysfs's spelling: 4-digit domain, lower case */
+        snprintf(raw->pci_bus_id, sizeof raw->pci_bus_id, "%04x:%02x:%02x.%x", domain, bus_no,
+                 slot, function);
+        raw->numa_node = rl_pci_numa_node("/", raw->pci_bus_id);
+    }
+    const unsigned char *u = (const unsigned char *)prop.uuid.bytes;
+    bool any = false;
+    for (int i = 0; i < 16; i++)
+        any |= u[i] != 0;
+    if (any)
+        snprintf(raw->uuid, sizeof raw->uuid,
+                 "GPU-%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", u[0],
+                 u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13],
+                 u[14], u[15]);
     return RL_OK;
 #else
     return rl_fail(err, RL_ERR_UNSUPPORTED, "built without CUDA (ROOFLAB_CUDA=OFF)");
@@ -90,6 +111,9 @@ rl_status rl_profile_from_cuda(const rl_catalog *cat, const rl_cuda_raw *raw,
     out->l2_bytes = raw->l2_bytes > 0 ? (uint64_t)raw->l2_bytes : 0;
     snprintf(out->compute_capability, sizeof out->compute_capability, "%d.%d", raw->cc_major,
              raw->cc_minor);
+    snprintf(out->pci_bus_id, sizeof out->pci_bus_id, "%s", raw->pci_bus_id);
+    snprintf(out->uuid, sizeof out->uuid, "%s", raw->uuid);
+    out->numa_node = raw->pci_bus_id[0] ? raw->numa_node : -1;
     out->theoretical_byte_per_s = 2.0 * raw->mem_clock_khz * 1e3 * raw->bus_width_bits / 8.0;
     /* What the runtime reports is the real capacity; plans use it. */
     out->memory_bytes = raw->total_mem_bytes;

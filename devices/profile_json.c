@@ -28,6 +28,17 @@ void *rl_device_profile_to_cjson(const rl_device_profile *p)
         cJSON_AddStringToObject(o, "compute_capability", p->compute_capability);
     if (p->sms)
         cJSON_AddNumberToObject(o, "sms", p->sms);
+    /* which GPU of the node: recorded so a merge can name the slot */
+    if (p->pci_bus_id[0])
+        cJSON_AddStringToObject(o, "pci_bus_id", p->pci_bus_id);
+    if (p->uuid[0])
+        cJSON_AddStringToObject(o, "uuid", p->uuid);
+    if (p->kind == RL_DEVICE_CUDA) {
+        if (p->numa_node >= 0)
+            cJSON_AddNumberToObject(o, "numa_node", p->numa_node);
+        else
+            cJSON_AddNullToObject(o, "numa_node");
+    }
     if (p->sm_clock_mhz > 0)
         cJSON_AddNumberToObject(o, "sm_clock_mhz", p->sm_clock_mhz);
     if (p->clock_source[0])

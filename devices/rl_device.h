@@ -73,6 +73,12 @@ typedef struct rl_cuda_raw {
     int l2_bytes;      /* cudaDevAttrL2CacheSize */
     uint64_t total_mem_bytes;
     bool integrated;   /* cudaDevAttrIntegrated: a Jetson */
+    /* Which GPU of a node this is: "0000:3b:00.0" (cudaDeviceGetPCIBusId,
+     * lower case), "GPU-8-4-4-4-12 hex" (cudaDeviceProp.uuid, as nvidia-smi
+     * prints it), the NUMA node its PCI slot hangs off (-1 unknown). */
+    char pci_bus_id[32];
+    char uuid[48];
+    int numa_node;
 } rl_cuda_raw;
 
 /* Number of CUDA devices; 0 with a one-line reason when there is no usable
@@ -80,6 +86,23 @@ typedef struct rl_cuda_raw {
  * crashes. */
 int rl_cuda_device_count(char *reason, size_t reason_len);
 rl_status rl_cuda_query(int ordinal, rl_cuda_raw *raw, rl_err *err);
+
+/* The NUMA node of a PCI device: <root>/sys/bus/pci/devices/<bus_id>/numa_node
+ * (Linux writes -1 where the platform does not say). -1 when unknown. */
+int rl_pci_numa_node(const char *root, const char *bus_id);
+
+/* Host work of a GPU kept on its own socket: the calling thread bound to
+ * the cores nearest the GPU's PCI slot (hwloc: the cpuset of the PCI
+ * device's first non-I/O ancestor; else of its NUMA node). */
+typedef struct rl_host_binding {
+    bool attempted;
+    bool pinned;      /* hwloc_set_cpubind(HWLOC_CPUBIND_THREAD) succeeded */
+    int numa_node;    /* -1 unknown */
+    char cpuset[128]; /* "0-15,32-47" as hwloc lists it */
+    char note[192];   /* what was bound to, or why not */
+} rl_host_binding;
+
+void rl_host_bind_near_pci(const char *bus_id, int numa_node, rl_host_binding *out);
 
 /* ---- Jetson -------------------------------------------------------------- */
 
@@ -141,6 +164,9 @@ typedef struct rl_device_profile {
     uint64_t l2_bytes;
     char compute_capability[8];
     double theoretical_byte_per_s; /* CUDA: 2 x mem clock x bus width / 8 */
+    char pci_bus_id[32]; /* CUDA: see rl_cuda_raw; "" unknown */
+    char uuid[48];
+    int numa_node;       /* CUDA: -1 unknown */
 
     /* memory for plans */
     uint64_t memory_bytes;  /* capacity */

@@ -571,6 +571,7 @@ int rl_cli_run(int argc, char **argv)
     info->threads = o.threads > 0 ? o.threads : info->cpu.pus;
     info->seed = o.seed_given ? o.seed : (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
     rl_run_model_open(&model, info->device);
+    rl_run_model_bind_host(&model); /* before any OpenMP thread starts: they inherit it */
     rl_run_model_share_memory(&model, &be);
     results.extra_json = model.profile_json;
     rl_run_model_datasheet(&model, &results.ceilings.datasheet);

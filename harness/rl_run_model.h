@@ -19,6 +19,13 @@ typedef struct rl_run_model {
 void rl_run_model_open(rl_run_model *m, const char *device_id);
 void rl_run_model_close(rl_run_model *m);
 
+/* A GPU's host thread kept on its socket: on a CUDA device, bind the
+ * calling thread (before it starts any other) to the cores nearest the
+ * GPU's PCI slot (rl_host_bind_near_pci) and record the outcome as
+ * "host_binding" in the device profile of results.json; says on stderr
+ * when it could not. Nothing on a CPU or Jetson. */
+void rl_run_model_bind_host(rl_run_model *m);
+
 /* The device's datasheet (or, for a CPU, estimated) roofs. */
 void rl_run_model_datasheet(const rl_run_model *m, rl_roof_set *out);
 

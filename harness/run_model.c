@@ -33,6 +33,33 @@ void rl_run_model_open(rl_run_model *m, const char *device_id)
     }
 }
 
+void rl_run_model_bind_host(rl_run_model *m)
+{
+    const rl_device_profile *p = m->profile;
+    if (!p || p->kind != RL_DEVICE_CUDA)
+        return;
+    rl_host_binding b;
+    rl_host_bind_near_pci(p->pci_bus_id, p->numa_node, &b);
+    if (!b.pinned)
+        fprintf(stderr, "rooflab run: note: %s: %s\n", p->id, b.note);
+    cJSON *profile = m->profile_json
+                         ? cJSON_GetObjectItemCaseSensitive((cJSON *)m->profile_json,
+                                                            "device_profile")
+                         : NULL;
+    if (!profile)
+        return;
+    cJSON *o = cJSON_AddObjectToObject(profile, "host_binding");
+    if (!o)
+        return;
+    cJSON_AddBoolToObject(o, "pinned", b.pinned);
+    if (b.numa_node >= 0)
+        cJSON_AddNumberToObject(o, "numa_node", b.numa_node);
+    else
+        cJSON_AddNullToObject(o, "numa_node");
+    cJSON_AddStringToObject(o, "cpuset", b.cpuset);
+    cJSON_AddStringToObject(o, "note", b.note);
+}
+
 void rl_run_model_close(rl_run_model *m)
 {
     cJSON_Delete((cJSON *)m->profile_json);

@@ -42,8 +42,8 @@ static void axis_range(const rl_merge *m, double *lo, double *hi)
             if (v > max)
                 max = v;
         }
-    *lo = fmax(0.0, floor(min * 10 - 0.5) / 10);
-    *hi = fmin(MAX_RATIO, ceil(max * 10 + 0.5) / 10);
+    *lo = fmax(0.0, floor(min * 10 - 0.2) / 10);
+    *hi = fmin(MAX_RATIO, ceil(max * 10 + 0.2) / 10);
 }
 
 static double tick_step(double span)

@@ -115,6 +115,17 @@ s = json.load(open(f"{d}/stragglers.json"))["stragglers"]
 assert [x["host"] for x in s] == ["node-b"], s
 assert s[0]["lagging"] == len(ran) and abs(s[0]["worst_ratio"] - 0.8) < 1e-6, s
 assert "node-b (" in open(f"{d}/../merge.log").read()
+# the spread: one dot per host and case that all three ran, node-b's below the line
+import xml.etree.ElementTree as ET
+svg = ET.parse(f"{d}/spread.svg").getroot()
+ns = "{http://www.w3.org/2000/svg}"
+dots = [g for g in svg.iter(f"{ns}g") if g.get("class", "").startswith("dot")]
+slow = [g for g in dots if g.get("class") == "dot slow"]
+assert len(dots) == sum(c["hosts"] for c in m["cases"] if c["hosts"] >= 2), len(dots)
+assert len(slow) == len(ran) and all("node-b" in g.find(f"{ns}title").text for g in slow)
+assert any(l.get("class") == "threshold" for l in svg.iter(f"{ns}line"))
+page = open(f"{d}/report.html").read()
+assert "<svg" in page and "Stragglers" in page and "node-b" in page
 print(f"ok: merge, {len(ran)} cases on 3 hosts, node-b a straggler")
 PY
 
