@@ -68,10 +68,7 @@ rl_status rl_ceilings_save(const char *path, const rl_ceilings_record *rec, rl_e
 
 static rl_status parse_record(const cJSON *root, rl_ceilings_record *rec, rl_err *err)
 {
-    const cJSON *schema = cJSON_GetObjectItemCaseSensitive(root, "schema");
-    if (!cJSON_IsString(schema) || strcmp(schema->valuestring, CEILINGS_SCHEMA) != 0)
-        return rl_fail(err, RL_ERR_INVALID, "not a rooflab ceilings file (\"schema\" is not \"%s\")",
-                       CEILINGS_SCHEMA);
+    RL_TRY(rl_json_expect_schema(root, CEILINGS_SCHEMA, "ceilings", err));
     rl_json_string(root, "host", rec->host, sizeof rec->host);
     rl_json_string(root, "device", rec->device, sizeof rec->device);
     rl_json_string(root, "device_description", rec->device_description,

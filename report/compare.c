@@ -222,12 +222,13 @@ static const char *host_of(const rl_results *r)
 }
 
 /* Run h's name in a merge: its host, with its device when another run of
- * the set came from the same host. */
+ * the set came from the same host on another device (the GPUs of a node). */
 static void merge_label(const rl_results *runs, size_t n, size_t h, char *buf, size_t len)
 {
     bool shared = false;
     for (size_t k = 0; k < n && !shared; k++)
-        shared = k != h && strncmp(host_of(&runs[k]), host_of(&runs[h]), 100) == 0;
+        shared = k != h && strncmp(host_of(&runs[k]), host_of(&runs[h]), 100) == 0 &&
+                 strcmp(runs[k].info.device, runs[h].info.device) != 0;
     if (shared && runs[h].info.device[0])
         snprintf(buf, len, "%.100s/%.24s", host_of(&runs[h]), runs[h].info.device);
     else

@@ -118,6 +118,16 @@ rl_status rl_json_int(const cJSON *o, const char *key, int64_t lo, int64_t hi, i
     return RL_OK;
 }
 
+rl_status rl_json_expect_schema(const cJSON *root, const char *schema, const char *what,
+                                rl_err *err)
+{
+    const cJSON *s = cJSON_GetObjectItemCaseSensitive(root, "schema");
+    if (!cJSON_IsString(s) || strcmp(s->valuestring, schema) != 0)
+        return rl_fail(err, RL_ERR_INVALID, "not a rooflab %s file (\"schema\" is not \"%s\")",
+                       what, schema);
+    return RL_OK;
+}
+
 rl_status rl_read_text_file(const char *path, size_t max_bytes, char **text, size_t *len,
                             rl_err *err)
 {

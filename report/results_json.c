@@ -31,7 +31,6 @@ static void add_shape(cJSON *parent, rl_op op, const rl_shape *s)
     }
 }
 
-static void add_device_state(cJSON *parent, const char *key, const rl_device_state *d);
 
 static void add_case(cJSON *array, const rl_case_result *c)
 {
@@ -64,7 +63,7 @@ static void add_case(cJSON *array, const rl_case_result *c)
         cJSON_AddStringToObject(o, "cache", c->cache);
     }
     if (c->device_read) {
-        add_device_state(o, "device_worst", &c->device_worst);
+        rl_device_state_add_json(o, "device_worst", &c->device_worst);
         const char *why = rl_device_state_throttle(&c->device_worst);
         if (why)
             cJSON_AddStringToObject(o, "throttled", why);
@@ -144,25 +143,6 @@ void rl_roof_set_add_json(cJSON *parent, const char *key, const rl_roof_set *set
     }
 }
 
-/* The fields the backend could read; unknown ones are left out. */
-static void add_device_state(cJSON *parent, const char *key, const rl_device_state *d)
-{
-    cJSON *o = cJSON_AddObjectToObject(parent, key);
-    if (d->sm_clock_mhz >= 0)
-        cJSON_AddNumberToObject(o, "clock_mhz", d->sm_clock_mhz);
-    if (d->mem_clock_mhz >= 0)
-        cJSON_AddNumberToObject(o, "memory_clock_mhz", d->mem_clock_mhz);
-    if (d->power_draw_w >= 0)
-        cJSON_AddNumberToObject(o, "power_w", d->power_draw_w);
-    if (d->power_limit_w >= 0)
-        cJSON_AddNumberToObject(o, "power_limit_w", d->power_limit_w);
-    if (d->temperature_c >= 0)
-        cJSON_AddNumberToObject(o, "temperature_c", d->temperature_c);
-    if (d->throttle_reasons >= 0)
-        cJSON_AddNumberToObject(o, "throttle_reasons", (double)d->throttle_reasons);
-    rl_device_state_add_extra_json(o, d);
-}
-
 char *rl_results_to_json(const rl_results *r)
 {
     const rl_run_info *in = &r->info;
@@ -208,8 +188,8 @@ char *rl_results_to_json(const rl_results *r)
     }
     if (in->device_state_read) {
         cJSON *state = cJSON_AddObjectToObject(root, "device_state");
-        add_device_state(state, "start", &in->device_start);
-        add_device_state(state, "end", &in->device_end);
+        rl_device_state_add_json(state, "start", &in->device_start);
+        rl_device_state_add_json(state, "end", &in->device_end);
     }
     if (r->extra_json) {
         const cJSON *extra = (const cJSON *)r->extra_json;
@@ -472,11 +452,8 @@ static rl_status read_info(const cJSON *root, rl_results *r, rl_err *err)
 
 static rl_status parse_root(const cJSON *root, rl_results *r, rl_err *err)
 {
-    const cJSON *schema = cJSON_GetObjectItemCaseSensitive(root, "schema");
     const cJSON *cases = cJSON_GetObjectItemCaseSensitive(root, "cases");
-    if (!cJSON_IsString(schema) || strcmp(schema->valuestring, RL_RESULTS_SCHEMA) != 0)
-        return rl_fail(err, RL_ERR_INVALID, "not a rooflab results file (\"schema\" is not \"%s\")",
-                       RL_RESULTS_SCHEMA);
+    RL_TRY(rl_json_expect_schema(root, RL_RESULTS_SCHEMA, "results", err));
     if (!cJSON_IsArray(cases))
         return rl_fail(err, RL_ERR_INVALID, "results file has no \"cases\" array");
     RL_TRY(read_info(root, r, err));

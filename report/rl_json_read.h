@@ -42,6 +42,11 @@ rl_status rl_json_number(const cJSON *o, const char *key, double lo, double hi, 
 rl_status rl_json_int(const cJSON *o, const char *key, int64_t lo, int64_t hi, int64_t fallback,
                       int64_t *out, const char *where, rl_err *err);
 
+/* Whether root's "schema" is exactly `schema`; else fails with "not a rooflab
+ * <what> file ("schema" is not "<schema>")". */
+rl_status rl_json_expect_schema(const cJSON *root, const char *schema, const char *what,
+                                rl_err *err);
+
 /* Read a whole file of at most max_bytes into a newly allocated,
  * '\0'-terminated buffer. Messages say "is a directory", "permission denied",
  * "no such file" and "larger than" as such. */

@@ -11,6 +11,26 @@
 #define NUM(o, key, lo, hi, fallback, dst) \
     RL_TRY(rl_json_number(o, key, lo, hi, fallback, &(dst), where, err))
 
+void rl_device_state_add_json(cJSON *parent, const char *key, const rl_device_state *d)
+{
+    cJSON *o = cJSON_AddObjectToObject(parent, key);
+    if (!o)
+        return;
+    if (d->sm_clock_mhz >= 0)
+        cJSON_AddNumberToObject(o, "clock_mhz", d->sm_clock_mhz);
+    if (d->mem_clock_mhz >= 0)
+        cJSON_AddNumberToObject(o, "memory_clock_mhz", d->mem_clock_mhz);
+    if (d->power_draw_w >= 0)
+        cJSON_AddNumberToObject(o, "power_w", d->power_draw_w);
+    if (d->power_limit_w >= 0)
+        cJSON_AddNumberToObject(o, "power_limit_w", d->power_limit_w);
+    if (d->temperature_c >= 0)
+        cJSON_AddNumberToObject(o, "temperature_c", d->temperature_c);
+    if (d->throttle_reasons >= 0)
+        cJSON_AddNumberToObject(o, "throttle_reasons", (double)d->throttle_reasons);
+    rl_device_state_add_extra_json(o, d);
+}
+
 void rl_device_state_add_extra_json(cJSON *o, const rl_device_state *d)
 {
     if (d->sm_clock_max_mhz >= 0)

@@ -7,6 +7,12 @@
 
 #include "report/rl_results.h"
 
+/* parent[key] = {clock_mhz, memory_clock_mhz, power_w, power_limit_w,
+ * temperature_c, throttle_reasons, then the extras below}: the fields the
+ * backend could read; unknown ones are left out. The one writer of a device
+ * state, for results.json and stragglers.json alike. */
+void rl_device_state_add_json(cJSON *parent, const char *key, const rl_device_state *d);
+
 /* clock_max_mhz, clock_min_mhz, clocks_pinned, power_mode, rails[],
  * thermal_zones[]: the fields known, added to a device_state object. */
 void rl_device_state_add_extra_json(cJSON *o, const rl_device_state *d);

@@ -85,21 +85,6 @@ void rl_stragglers_print(const rl_merge *m, const rl_straggler *s, size_t count,
     }
 }
 
-static void add_state(cJSON *o, const rl_device_state *d)
-{
-    if (d->sm_clock_mhz >= 0)
-        cJSON_AddNumberToObject(o, "clock_mhz", d->sm_clock_mhz);
-    if (d->mem_clock_mhz >= 0)
-        cJSON_AddNumberToObject(o, "memory_clock_mhz", d->mem_clock_mhz);
-    if (d->power_draw_w >= 0)
-        cJSON_AddNumberToObject(o, "power_w", d->power_draw_w);
-    if (d->power_limit_w >= 0)
-        cJSON_AddNumberToObject(o, "power_limit_w", d->power_limit_w);
-    if (d->temperature_c >= 0)
-        cJSON_AddNumberToObject(o, "temperature_c", d->temperature_c);
-    rl_device_state_add_extra_json(o, d);
-}
-
 char *rl_stragglers_json(const rl_merge *m, const rl_straggler *s, size_t count,
                          const rl_results *runs)
 {
@@ -128,8 +113,8 @@ char *rl_stragglers_json(const rl_merge *m, const rl_straggler *s, size_t count,
         }
         if (runs[h].info.device_state_read) {
             cJSON *state = cJSON_AddObjectToObject(o, "device_state");
-            add_state(cJSON_AddObjectToObject(state, "start"), &runs[h].info.device_start);
-            add_state(cJSON_AddObjectToObject(state, "end"), &runs[h].info.device_end);
+            rl_device_state_add_json(state, "start", &runs[h].info.device_start);
+            rl_device_state_add_json(state, "end", &runs[h].info.device_end);
         } else {
             cJSON_AddNullToObject(o, "device_state");
         }

@@ -583,6 +583,14 @@ static void test_merge(void **state)
     assert_int_equal(rl_merge_runs(runs, 3, &m, &err), RL_OK);
     assert_string_equal(m.hosts[1], "node-1#2");
     rl_merge_free(&m);
+    /* the GPUs of one node are named by host and device */
+    snprintf(runs[0].info.device, sizeof runs[0].info.device, "cuda:0");
+    snprintf(runs[1].info.device, sizeof runs[1].info.device, "cuda:1");
+    assert_int_equal(rl_merge_runs(runs, 3, &m, &err), RL_OK);
+    assert_string_equal(m.hosts[0], "node-1/cuda:0");
+    assert_string_equal(m.hosts[1], "node-1/cuda:1");
+    assert_string_equal(m.hosts[2], "node-3");
+    rl_merge_free(&m);
     for (int i = 0; i < 3; i++)
         rl_results_free(&runs[i]);
 }
