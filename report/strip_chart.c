@@ -28,7 +28,7 @@ static bool ratio_of(const rl_merge_row *r, size_t h, double *ratio)
 }
 
 /* Axis range: the median and the threshold always inside, widened to the
- * data, in steps of 0.1, at most MAX_RATIO on the right. */
+ * data, in steps of 0.05, at most MAX_RATIO on the right. */
 static void axis_range(const rl_merge *m, double *lo, double *hi)
 {
     double min = RL_MERGE_SLOW_FRACTION - 0.05, max = 1.1;
@@ -42,8 +42,8 @@ static void axis_range(const rl_merge *m, double *lo, double *hi)
             if (v > max)
                 max = v;
         }
-    *lo = fmax(0.0, floor(min * 10 - 0.2) / 10);
-    *hi = fmin(MAX_RATIO, ceil(max * 10 + 0.2) / 10);
+    *lo = fmax(0.0, floor((min - 0.03) * 20) / 20);
+    *hi = fmin(MAX_RATIO, ceil((max + 0.03) * 20) / 20);
 }
 
 static double tick_step(double span)
@@ -106,11 +106,21 @@ char *rl_strip_chart_svg(const rl_merge *m)
     }
     /* grid and ticks */
     const double step = tick_step(hi - lo);
-    for (double t = ceil(lo / step - 1e-9) * step; t <= hi + 1e-9; t += step) {
+    for (long k = lround(ceil(lo / step - 1e-9)); k * step <= hi + 1e-9; k++) {
+        const double t = k * step;
+        /* "0.75", "1", "1.1": two decimals, trailing zeros dropped */
+        char label[16];
+        snprintf(label, sizeof label, "%.2f", t);
+        for (char *end = label + strlen(label) - 1; *end == '0' || *end == '.'; end--) {
+            const bool dot = *end == '.';
+            *end = '\0';
+            if (dot)
+                break;
+        }
         rl_sbuf_printf(&b,
                        "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>"
-                       "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" fill=\"#444\">%.2g</text>\n",
-                       X(t), y0, X(t), y1, X(t), y1 + 16, t);
+                       "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" fill=\"#444\">%s</text>\n",
+                       X(t), y0, X(t), y1, X(t), y1 + 16, label);
     }
     rl_sbuf_printf(&b,
                    "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">rate / median across "
