@@ -57,8 +57,10 @@ static void exec_child(const rl_multi_spec *spec, const rl_multi_device *d, int 
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
     execv(spec->program, argv);
-    fprintf(stderr, "rooflab run: cannot start %s for %s: %s\n", spec->program, d->device,
-            strerror(errno));
+    /* Between fork and exec only async-signal-safe calls: write, not stdio. */
+    static const char msg[] = "rooflab run: cannot start the run for this device (exec failed)\n";
+    (void)!write(STDERR_FILENO, msg, sizeof msg - 1);
+    (void)d;
     _exit(2);
 }
 
