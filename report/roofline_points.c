@@ -205,7 +205,7 @@ static size_t label_order_predictions(const svg_plot *p, const svg_point **order
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = 0; i < p->n; i++) {
             const svg_point *q = &p->pts[i];
-            if (q->zero_flop || !rl_svg_in_x(p, q->x) || !rl_svg_in_y(p, q->y1))
+            if (q->zero_flop || !q->label[0] || !rl_svg_in_x(p, q->x) || !rl_svg_in_y(p, q->y1))
                 continue;
             bool first = i == 0 || p->pts[i - 1].layer != q->layer || p->pts[i - 1].prec != q->prec ||
                          p->pts[i - 1].op != q->op;

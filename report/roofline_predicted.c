@@ -42,6 +42,40 @@ static void point_title(const rl_prediction_plot *pl, const rl_predicted_point *
              c->ridge, rate, t, c->bound, c->binding, c->roof, 100 * c->mfu);
 }
 
+static bool same_place(const rl_predicted_point *a, const rl_predicted_point *b)
+{
+    return a->device == b->device && a->op == b->op && a->precision == b->precision &&
+           fabs(a->intensity - b->intensity) <= 1e-9 * a->intensity &&
+           fabs(a->attainable_flop_per_s - b->attainable_flop_per_s) <=
+               1e-9 * a->attainable_flop_per_s;
+}
+
+/* Shapes of one series at the same point (a row op's rows of any length
+ * have one intensity) get one label, "4096×256 … 4096×65536 (9 shapes)",
+ * on the first of them; the others none. */
+static void label_coincident(const rl_prediction_plot *pl, const size_t *from, svg_plot *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        if (!p->pts[i].label[0])
+            continue;
+        size_t same = 0, last = i;
+        for (size_t k = i + 1; k < p->n; k++)
+            if (p->pts[k].label[0] && same_place(&pl->points[from[i]], &pl->points[from[k]])) {
+                same++;
+                last = k;
+                p->pts[k].label[0] = 0;
+            }
+        if (!same)
+            continue;
+        char first[64], lastshape[64];
+        snprintf(first, sizeof first, "%.*s", (int)sizeof first - 1, p->pts[i].label);
+        rl_svg_shape_text(pl->points[from[last]].op, &pl->points[from[last]].shape, lastshape,
+                          sizeof lastshape);
+        snprintf(p->pts[i].label, sizeof p->pts[i].label, "%s \u2026 %s (%zu shapes)", first,
+                 lastshape, same + 1);
+    }
+}
+
 char *rl_prediction_svg_string(const rl_prediction_plot *pl)
 {
     svg_plot *p = calloc(1, sizeof *p);
@@ -49,7 +83,9 @@ char *rl_prediction_svg_string(const rl_prediction_plot *pl)
         return NULL;
     p->pts = calloc(pl->count ? pl->count : 1, sizeof *p->pts);
     char(*names)[256] = calloc(pl->count ? pl->count : 1, sizeof *names);
-    if (!p->pts || !names) {
+    size_t *from = calloc(pl->count ? pl->count : 1, sizeof *from);
+    if (!p->pts || !names || !from) {
+        free(from);
         free(p->pts);
         free(names);
         free(p);
@@ -72,6 +108,7 @@ char *rl_prediction_svg_string(const rl_prediction_plot *pl)
         const rl_predicted_point *c = &pl->points[i];
         if (c->device >= (size_t)p->layer_count || !(c->flops > 0))
             continue;
+        from[p->n] = i;
         svg_point *q = &p->pts[p->n++];
         char shape[64];
         rl_svg_shape_text(c->op, &c->shape, shape, sizeof shape);
@@ -87,7 +124,9 @@ char *rl_prediction_svg_string(const rl_prediction_plot *pl)
         point_title(pl, c, q->title, sizeof q->title);
         rl_svg_shape_text(c->op, &c->shape, q->label, sizeof q->label);
     }
+    label_coincident(pl, from, p);
     char *svg = rl_svg_render(p);
+    free(from);
     free(names);
     free(p->pts);
     free(p);
