@@ -269,6 +269,9 @@ static rl_status resolve_targets(const predict_options *o, const rl_catalog *cat
     size_t count = 0;
     for (size_t i = 0; i < o->device_args; i++)
         RL_TRY(split_list(o->devices[i], "device", names, &count, err));
+    if (count > RL_PREDICT_MAX_DEVICES)
+        return rl_fail(err, RL_ERR_INVALID, "at most %d devices (one chart keeps them apart)",
+                       RL_PREDICT_MAX_DEVICES);
     bool any_modes = false;
     *n = 0;
     for (size_t i = 0; i < count; i++) {

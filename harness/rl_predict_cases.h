@@ -12,6 +12,10 @@
 #include "devices/rl_catalog.h"
 #include "model/rl_roofline.h"
 
+/* Devices (with their modes) one command may list: each gets its own colour
+ * and dash on the chart. */
+#define RL_PREDICT_MAX_DEVICES 8
+
 /* One device in one power mode: "orin-nx-16gb@MAXN". */
 typedef struct rl_predict_target {
     const rl_catalog_entry *e;
