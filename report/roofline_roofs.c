@@ -291,27 +291,35 @@ void rl_svg_label_regions(rl_sbuf *b, svg_plot *p)
     if (!region_edges(p, &lo, &hi, &xl, &xh))
         return;
     const bool one = hi <= lo * (1 + 1e-9);
-    const char *mem = one ? "memory-bound" : "memory-bound on every roof";
-    const char *cmp = one ? "compute-bound" : "compute-bound on every roof";
+    /* the long names say "on every roof" when there are several ridges */
+    const char *const mem[2] = {one ? "memory-bound" : "memory-bound on every roof", "memory-bound"};
+    const char *const cmp[2] = {one ? "compute-bound" : "compute-bound on every roof",
+                                "compute-bound"};
     rl_sbuf_put(b, "<g class=\"region-labels\">\n");
     /* the bottom corner of the region, else its top corner */
     const double ys[2] = {p->by1 - 8, p->by0 + 16};
-    for (int k = 0; k < 2; k++) {
-        svg_box mb = rl_svg_text_box(p->bx0 + 6, ys[k], rl_svg_text_width(mem, 10), 10, 's');
-        if (mb.x1 < xl - 2 && !rl_svg_hits(&p->obstacles, mb, -1)) {
-            rl_svg_add_box(&p->obstacles, mb);
-            rl_svg_text_element(b, p->bx0 + 6, ys[k], 's', "#3a5f8f", "region-label", mem, 10);
-            break;
+    bool placed = false;
+    for (int t = 0; t < 2 && !placed; t++)
+        for (int k = 0; k < 2 && !placed; k++) {
+            svg_box mb = rl_svg_text_box(p->bx0 + 6, ys[k], rl_svg_text_width(mem[t], 10), 10, 's');
+            if (mb.x1 < xl - 2 && !rl_svg_hits(&p->obstacles, mb, -1)) {
+                rl_svg_add_box(&p->obstacles, mb);
+                rl_svg_text_element(b, p->bx0 + 6, ys[k], 's', "#3a5f8f", "region-label", mem[t],
+                                    10);
+                placed = true;
+            }
         }
-    }
-    for (int k = 0; k < 2; k++) {
-        svg_box cb = rl_svg_text_box(p->bx1 - 6, ys[k], rl_svg_text_width(cmp, 10), 10, 'e');
-        if (cb.x0 > xh + 2 && !rl_svg_hits(&p->obstacles, cb, -1)) {
-            rl_svg_add_box(&p->obstacles, cb);
-            rl_svg_text_element(b, p->bx1 - 6, ys[k], 'e', "#9a5a1a", "region-label", cmp, 10);
-            break;
+    placed = false;
+    for (int t = 0; t < 2 && !placed; t++)
+        for (int k = 0; k < 2 && !placed; k++) {
+            svg_box cb = rl_svg_text_box(p->bx1 - 6, ys[k], rl_svg_text_width(cmp[t], 10), 10, 'e');
+            if (cb.x0 > xh + 2 && !rl_svg_hits(&p->obstacles, cb, -1)) {
+                rl_svg_add_box(&p->obstacles, cb);
+                rl_svg_text_element(b, p->bx1 - 6, ys[k], 'e', "#9a5a1a", "region-label", cmp[t],
+                                    10);
+                placed = true;
+            }
         }
-    }
     rl_sbuf_put(b, "\n</g>\n");
 }
 
