@@ -84,9 +84,8 @@ static const char *si_time(double s, char *buf, size_t len)
     return buf;
 }
 
-#define MAX_LIST 16     /* devices, precisions */
-#define MAX_SHAPES 64   /* --shape options */
-#define MAX_CASES 4096  /* devices x precisions x shapes */
+#define MAX_LIST 16   /* --device options, precisions */
+#define MAX_SHAPES 64 /* --shape options and sweep steps */
 
 typedef struct predict_options {
     const char *devices[MAX_LIST]; /* each --device, still comma-separated */
@@ -238,126 +237,6 @@ static rl_status collect_shapes(const predict_options *o, rl_op op, rl_shape *ou
             return rl_fail(err, RL_ERR_INVALID, "%s %.100s: %.300s", rl_op_name(op), shape,
                            why.msg);
     }
-    return RL_OK;
-}
-
-/* Each comma-separated name of list, parsed by `each` into out[]. */
-static rl_status split_list(const char *list, const char *what, char (*names)[128], size_t *n,
-                            rl_err *err)
-{
-    const char *p = list;
-    for (;;) {
-        size_t len = strcspn(p, ",");
-        if (len == 0)
-            return rl_fail(err, RL_ERR_INVALID, "empty name in the %s list '%.60s'", what, list);
-        if (*n == MAX_LIST)
-            return rl_fail(err, RL_ERR_INVALID, "at most %d %ss", MAX_LIST, what);
-        if (len >= 128)
-            return rl_fail(err, RL_ERR_INVALID, "%s name too long: '%.40s...'", what, p);
-        snprintf(names[*n], 128, "%.*s", (int)len, p);
-        (*n)++;
-        if (!p[len])
-            return RL_OK;
-        p += len + 1;
-    }
-}
-
-static rl_status resolve_targets(const predict_options *o, const rl_catalog *cat,
-                                 rl_predict_target *t, size_t *n, rl_err *err)
-{
-    char names[MAX_LIST][128];
-    size_t count = 0;
-    for (size_t i = 0; i < o->device_args; i++)
-        RL_TRY(split_list(o->devices[i], "device", names, &count, err));
-    if (count > RL_PREDICT_MAX_DEVICES)
-        return rl_fail(err, RL_ERR_INVALID, "at most %d devices (one chart keeps them apart)",
-                       RL_PREDICT_MAX_DEVICES);
-    bool any_modes = false;
-    *n = 0;
-    for (size_t i = 0; i < count; i++) {
-        char *at = strchr(names[i], '@');
-        const char *mode = NULL;
-        if (at) {
-            *at = 0;
-            mode = at + 1;
-            if (!*mode)
-                return rl_fail(err, RL_ERR_INVALID, "device '%s@': the power mode is missing",
-                               names[i]);
-        }
-        rl_predict_target *x = &t[(*n)++];
-        memset(x, 0, sizeof *x);
-        RL_TRY(rl_catalog_get(cat, names[i], &x->e, err));
-        const bool has_modes = x->e->kind == RL_CAT_JETSON;
-        any_modes |= has_modes;
-        /* --power-mode: every Jetson without @MODE; a lone GPU with it
-         * fails in rl_catalog_find_mode, which says it has no modes */
-        if (!mode && (has_modes || count == 1))
-            mode = o->mode;
-        if (at && !has_modes)
-            return rl_fail(err, RL_ERR_INVALID, "%s has no power modes (only Jetsons do)",
-                           x->e->id);
-        if (mode || has_modes)
-            RL_TRY(rl_catalog_find_mode(x->e, mode, &x->mode, err));
-        RL_TRY(rl_catalog_machine(x->e, x->mode, &x->m, x->src, err));
-        if (x->mode)
-            snprintf(x->label, sizeof x->label, "%s@%s", x->e->id, x->mode->name);
-        else
-            snprintf(x->label, sizeof x->label, "%.*s", (int)sizeof x->label - 1, x->e->id);
-        if (sscanf(x->e->compute_capability, "%d.%d", &x->cc_major, &x->cc_minor) != 2)
-            x->cc_major = x->cc_minor = 0;
-        for (size_t k = 0; k + 1 < *n; k++)
-            if (t[k].e == x->e && t[k].mode == x->mode)
-                return rl_fail(err, RL_ERR_INVALID, "device %s is listed twice", x->label);
-    }
-    if (o->mode && !any_modes && count > 1)
-        return rl_fail(err, RL_ERR_INVALID, "--power-mode: none of the devices has power modes");
-    return RL_OK;
-}
-
-/* Every device x precision x shape; a device and precision no backend runs
- * is refused (all its shapes) unless --hypothetical. */
-static rl_status plan(const predict_options *o, rl_op op, const rl_precision *precs, size_t np,
-                      const rl_shape *shapes, size_t ns, rl_predict_set *s, rl_err *err)
-{
-    const size_t max = s->target_count * np * ns;
-    if (max > MAX_CASES)
-        return rl_fail(err, RL_ERR_INVALID, "%zu cases asked for; at most %d", max, MAX_CASES);
-    s->cases = calloc(max ? max : 1, sizeof *s->cases);
-    s->refusals = calloc(s->target_count * np + 1, sizeof *s->refusals);
-    if (!s->cases || !s->refusals)
-        return rl_fail(err, RL_ERR_NOMEM, "out of memory planning %zu cases", max);
-    for (size_t t = 0; t < s->target_count; t++)
-        for (size_t q = 0; q < np; q++) {
-            const rl_predict_target *tg = &s->targets[t];
-            rl_err why;
-            const bool runs = rl_cuda_runs(op, precs[q], tg->cc_major, tg->cc_minor, &why);
-            if (!runs && !o->hypothetical) {
-                rl_predict_refusal *r = &s->refusals[s->refusal_count++];
-                *r = (rl_predict_refusal){t, op, precs[q], ""};
-                snprintf(r->reason, sizeof r->reason, "%.*s", (int)sizeof r->reason - 1, why.msg);
-                s->refused_cases += ns;
-                continue;
-            }
-            for (size_t k = 0; k < ns; k++) {
-                rl_predict_item *c = &s->cases[s->count];
-                *c = (rl_predict_item){.target = t, .op = op, .p = precs[q], .shape = shapes[k]};
-                rl_err perr;
-                if (rl_predict_case(&tg->m, op, precs[q], &shapes[k], &c->r, &perr) != RL_OK) {
-                    /* no peak for this unit: the whole series */
-                    rl_predict_refusal *r = &s->refusals[s->refusal_count++];
-                    *r = (rl_predict_refusal){t, op, precs[q], ""};
-                    snprintf(r->reason, sizeof r->reason, "%.*s", (int)sizeof r->reason - 1, perr.msg);
-                    s->refused_cases += ns;
-                    s->count -= k;
-                    break;
-                }
-                if (!runs) {
-                    c->hypothetical = true;
-                    snprintf(c->why, sizeof c->why, "%.*s", (int)sizeof c->why - 1, why.msg);
-                }
-                s->count++;
-            }
-        }
     return RL_OK;
 }
 
@@ -517,13 +396,6 @@ static int print_many(const predict_options *o, const rl_predict_set *s)
     return 0;
 }
 
-static void free_set(rl_predict_set *s)
-{
-    free(s->targets);
-    free(s->cases);
-    free(s->refusals);
-}
-
 int rl_cli_predict(int argc, char **argv)
 {
     predict_options o;
@@ -542,7 +414,7 @@ int rl_cli_predict(int argc, char **argv)
     size_t np = 0;
     rl_precision precs[MAX_LIST];
     if (rl_op_parse(o.op, &op, &err) != RL_OK ||
-        split_list(o.precision, "precision", names, &np, &err) != RL_OK)
+        rl_predict_split_list(o.precision, "precision", names, MAX_LIST, &np, &err) != RL_OK)
         return rl_cli_fail("predict", err.msg);
     for (size_t i = 0; i < np; i++) {
         if (rl_precision_parse(names[i], &precs[i], &err) != RL_OK)
@@ -567,13 +439,8 @@ int rl_cli_predict(int argc, char **argv)
         return rl_cli_fail("predict", err.msg);
     rl_predict_set s = {0};
     int rc = 2;
-    s.targets = calloc(MAX_LIST, sizeof *s.targets);
-    if (!s.targets) {
-        rl_fail(&err, RL_ERR_NOMEM, "out of memory");
-        goto fail;
-    }
-    if (resolve_targets(&o, &cat, s.targets, &s.target_count, &err) != RL_OK ||
-        plan(&o, op, precs, np, shapes, ns, &s, &err) != RL_OK)
+    if (rl_predict_resolve(o.devices, o.device_args, o.mode, &cat, &s, &err) != RL_OK ||
+        rl_predict_plan(&s, op, precs, np, shapes, ns, o.hypothetical, &err) != RL_OK)
         goto fail;
     if (s.count == 0) {
         /* nothing to predict: the refusal, as for one case */
@@ -594,11 +461,11 @@ int rl_cli_predict(int argc, char **argv)
         fprintf(stderr, "rooflab predict: wrote %s/roofline.svg, report.html and predictions.json\n",
                 o.out);
     }
-    free_set(&s);
+    rl_predict_set_free(&s);
     rl_catalog_free(&cat);
     return rc;
 fail:
-    free_set(&s);
+    rl_predict_set_free(&s);
     rl_catalog_free(&cat);
     return rl_cli_fail("predict", err.msg);
 }

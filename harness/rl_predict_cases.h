@@ -15,6 +15,7 @@
 /* Devices (with their modes) one command may list: each gets its own colour
  * and dash on the chart. */
 #define RL_PREDICT_MAX_DEVICES 8
+#define RL_PREDICT_MAX_CASES 4096
 
 /* One device in one power mode: "orin-nx-16gb@MAXN". */
 typedef struct rl_predict_target {
@@ -54,6 +55,22 @@ typedef struct rl_predict_set {
     size_t refusal_count;
     size_t refused_cases;
 } rl_predict_set;
+
+/* The names of a comma-separated list (at most max); empty names fail. */
+rl_status rl_predict_split_list(const char *list, const char *what, char (*names)[128],
+                                size_t max, size_t *n, rl_err *err);
+/* The devices of the --device options ("h100-sxm5,orin-nx-16gb@MAXN"): each
+ * ID from the catalog, @MODE (or power_mode, for every Jetson without one;
+ * a Jetson's default mode otherwise) its power mode; listed twice, unknown,
+ * or more than RL_PREDICT_MAX_DEVICES fail. Fills s->targets. */
+rl_status rl_predict_resolve(const char *const *device_args, size_t nargs, const char *power_mode,
+                             const rl_catalog *cat, rl_predict_set *s, rl_err *err);
+/* Every device x precision x shape, in that order, predicted. A device and
+ * precision no backend runs (or without a peak for its unit) is refused with
+ * all its shapes, unless hypothetical (then the cases are marked). */
+rl_status rl_predict_plan(rl_predict_set *s, rl_op op, const rl_precision *precs, size_t np,
+                          const rl_shape *shapes, size_t ns, bool hypothetical, rl_err *err);
+void rl_predict_set_free(rl_predict_set *s);
 
 /* One prediction as the JSON object `predict --json` prints for one case. */
 cJSON *rl_predict_case_json(const rl_predict_target *t, const rl_predict_item *c);
