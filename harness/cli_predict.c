@@ -203,8 +203,11 @@ static rl_status collect_shapes(const predict_options *o, rl_op op, rl_shape *ou
         if (op == RL_OP_FMA && out[0].iters == 0)
             out[0].iters = 1;
     }
-    for (size_t i = 0; i < o->shape_count; i++)
+    for (size_t i = 0; i < o->shape_count; i++) {
+        if (*n == MAX_SHAPES)
+            return rl_fail(err, RL_ERR_INVALID, "at most %d shapes in all", MAX_SHAPES);
         RL_TRY(rl_parse_shape(o->shapes[i], &out[(*n)++], err));
+    }
     if (o->sweep) {
         int64_t lo, hi;
         RL_TRY(parse_sweep(o->sweep, &lo, &hi, err));
@@ -232,7 +235,7 @@ static rl_status collect_shapes(const predict_options *o, rl_op op, rl_shape *ou
             out[i].iters = 1;
         char shape[96];
         rl_shape_format(op, &out[i], shape, sizeof shape);
-        rl_err why;
+        rl_err why; /* at the widest element (fp64): fits at every precision */
         if (rl_shape_validate(op, RL_PREC_FP64, &out[i], &why) != RL_OK)
             return rl_fail(err, RL_ERR_INVALID, "%s %.100s: %.300s", rl_op_name(op), shape,
                            why.msg);
