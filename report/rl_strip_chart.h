@@ -4,8 +4,9 @@
  * across devices (x, linear); a solid line at the median (1.0) and a dashed
  * one at RL_MERGE_SLOW_FRACTION. Dots below it are red and name their
  * device; every dot's numbers are in its <title> (hover text). A case only
- * one device ran has no spread and says so. Dots past the axis's right end
- * (at most 5x the median) sit on the edge as a triangle.
+ * one device ran has no spread and says so, as does one that ran nowhere.
+ * Dots past the axis's right end (at most 5x the median) sit on the edge as
+ * a triangle. A name too long for the left margin keeps its start and end.
  *
  * Markup tests may rely on: each dot has class "dot" (plus " slow" below
  * the threshold), the threshold line class "threshold". */

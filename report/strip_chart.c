@@ -14,6 +14,8 @@
 #define ROW 22.0
 #define BOTTOM 48.0  /* axis ticks and label */
 #define MAX_RATIO 5.0
+#define NAME_CHARS 47 /* of 11 px DejaVu Sans in LEFT - 12 px */
+#define NAME_HEAD 18
 
 static const char normal_fill[] = "#4c78a8", slow_fill[] = "#d62728";
 
@@ -94,11 +96,19 @@ char *rl_strip_chart_svg(const rl_merge *m)
             rl_sbuf_printf(&b, "<rect x=\"%.0f\" y=\"%.1f\" width=\"%.0f\" height=\"%.0f\" "
                                "fill=\"#f5f5f5\"/>\n",
                            LEFT - 325, y, width - RIGHT - LEFT + 325, ROW);
-        rl_sbuf_printf(&b, "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\">", LEFT - 8,
-                       y + ROW / 2 + 4);
-        char name[56];
-        snprintf(name, sizeof name, "%.52s%s", m->rows[i].name,
-                 strlen(m->rows[i].name) > 52 ? "…" : "");
+        rl_sbuf_printf(&b, "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\" font-size=\"11\">",
+                       LEFT - 8, y + ROW / 2 + 4);
+        /* At most NAME_CHARS characters fit left of the plot: a longer name
+         * keeps its start (the op) and its end (the shape), the <title>
+         * holds it whole. Names are ASCII (rl_case_name). */
+        char name[NAME_CHARS + 8];
+        const char *full = m->rows[i].name;
+        const size_t len = strlen(full);
+        if (len <= NAME_CHARS)
+            snprintf(name, sizeof name, "%s", full);
+        else
+            snprintf(name, sizeof name, "%.*s\u2026%s", NAME_HEAD, full,
+                     full + len - (NAME_CHARS - NAME_HEAD - 1));
         rl_sbuf_put_xml(&b, name);
         rl_sbuf_put(&b, "<title>");
         rl_sbuf_put_xml(&b, m->rows[i].name);
@@ -147,8 +157,10 @@ char *rl_strip_chart_svg(const rl_merge *m)
             if (r->hosts_with < 2) {
                 if (pass == 0)
                     rl_sbuf_printf(&b, "<text x=\"%.1f\" y=\"%.1f\" fill=\"#888\" "
-                                       "font-style=\"italic\">one device only: no spread</text>\n",
-                                   LEFT + 6, y + 4);
+                                       "font-style=\"italic\">%s</text>\n",
+                                   LEFT + 6, y + 4,
+                                   r->hosts_with == 1 ? "one device only: no spread"
+                                                      : "ran on no device (failed or unsupported)");
                 continue;
             }
             for (size_t h = 0; h < m->host_count; h++) {

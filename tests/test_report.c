@@ -18,6 +18,7 @@
 #include "report/rl_results.h"
 #include "report/rl_roofline_svg.h"
 #include "report/rl_sbuf.h"
+#include "report/rl_strip_chart.h"
 #include "rl_test.h"
 
 /* ---- a small XML well-formedness checker -------------------------------------- */
@@ -595,6 +596,52 @@ static void test_merge(void **state)
         rl_results_free(&runs[i]);
 }
 
+static size_t count_of(const char *text, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = strstr(text, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+/* The spread chart: a dot per host and case run by two or more hosts, the
+ * slow host's in red; a case one host ran has no spread; long names keep
+ * their ends. */
+static void test_strip_chart(void **state)
+{
+    (void)state;
+    rl_results runs[3];
+    build_results(&runs[0], "node-1", 1.0);
+    build_results(&runs[1], "node-2", 1.0);
+    build_results(&runs[2], "node-3", 1.25);
+    snprintf(runs[0].cases[0].name, sizeof runs[0].cases[0].name,
+             "residual_layernorm_unfused/fp32/rows=16384,cols=4096");
+    rl_merge m;
+    rl_err err;
+    assert_int_equal(rl_merge_runs(runs, 3, &m, &err), RL_OK);
+    size_t dots = 0, slow = 0, alone = 0;
+    for (size_t i = 0; i < m.count; i++) {
+        if (m.rows[i].hosts_with >= 2)
+            dots += m.rows[i].hosts_with;
+        else if (m.rows[i].hosts_with == 1)
+            alone++;
+        slow += m.rows[i].slow_count;
+    }
+    assert_true(alone >= 1); /* the renamed case */
+    char *svg = rl_strip_chart_svg(&m);
+    assert_non_null(svg);
+    assert_int_equal(count_of(svg, "<g class=\"dot"), dots);
+    assert_int_equal(count_of(svg, "<g class=\"dot slow\">"), slow);
+    assert_true(slow > 0);
+    assert_int_equal(count_of(svg, "one device only"), alone);
+    assert_int_equal(count_of(svg, "class=\"threshold\""), 1);
+    assert_non_null(strstr(svg, ">residual_layernorm\u2026ed/fp32/rows=16384,cols=4096<title>"));
+    free(svg);
+    rl_merge_free(&m);
+    for (int i = 0; i < 3; i++)
+        rl_results_free(&runs[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -606,6 +653,7 @@ int main(void)
         cmocka_unit_test(test_why),
         cmocka_unit_test(test_compare),
         cmocka_unit_test(test_merge),
+        cmocka_unit_test(test_strip_chart),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
