@@ -359,9 +359,19 @@ rl_status rl_cpu_backend_create(const rl_cpu_options *opts, rl_backend *out, rl_
         return rl_fail(err, RL_ERR_NOMEM, "cpu backend: out of memory");
     st->threads = asked > 0 ? asked : omp_get_num_procs();
     st->cache_bytes = llc_bytes();
-    snprintf(st->desc, sizeof st->desc, "%d thread%s", st->threads, st->threads == 1 ? "" : "s");
+    /* OpenMP never runs more threads than OMP_THREAD_LIMIT, and OpenBLAS's
+     * OpenMP build, told of more, waits in gemm for workers that never come.
+     * So OpenBLAS is told what OpenMP can give, and the description says so. */
+    const int limit = omp_get_thread_limit();
+    const int usable = st->threads < limit ? st->threads : limit;
+    if (usable < st->threads)
+        snprintf(st->desc, sizeof st->desc, "%d threads asked, %d run (OMP_THREAD_LIMIT=%d)",
+                 st->threads, usable, limit);
+    else
+        snprintf(st->desc, sizeof st->desc, "%d thread%s", st->threads,
+                 st->threads == 1 ? "" : "s");
     omp_set_num_threads(st->threads);
-    openblas_set_num_threads(st->threads);
+    openblas_set_num_threads(usable);
 
     *out = (rl_backend){
         .name = "cpu",
