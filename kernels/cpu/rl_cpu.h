@@ -60,6 +60,12 @@ static inline rl_status rl_cpu_refuse(const rl_launch *l, rl_err *err)
 RL_CPU_BLOCKS(float, f32)
 RL_CPU_BLOCKS(double, f64)
 
+/* How far ahead a streaming loop prefetches (rl_row_gelu's input and
+ * output, the softmax exp pass's output): about what one core's share of
+ * DRAM bandwidth delivers in a memory latency. docs/performance.md has the
+ * measurements (1, 2 and 4 KiB). */
+#define RL_AHEAD 2048
+
 /* Independent Welford chains per row (rl_row_welford). */
 #define RL_CHAINS 4
 
@@ -86,8 +92,9 @@ static inline int64_t rl_next_row(int64_t r, int64_t rows)
     }                                                                                         \
     /* y = exp(scale x - max); returns the sum of y. SLEEF's exp has no slow                 \
      * path: exp(-inf) is 0 (a masked key) at full speed. The row to do next                 \
-     * is prefetched a line per vector meanwhile, so memory keeps streaming                   \
-     * while this core computes on a row in cache. */                                         \
+     * is prefetched a line per vector meanwhile, and y's lines RL_AHEAD                      \
+     * ahead for writing, so memory keeps streaming while this core computes                  \
+     * on a row in cache. */                                                                  \
     static inline T rl_row_exp_sum_##S(int64_t n, T scale, T max, const T *restrict x,        \
                                        T *restrict y, const T *next)                          \
     {                                                                                         \
@@ -95,6 +102,7 @@ static inline int64_t rl_next_row(int64_t r, int64_t rows)
         int64_t j = 0;                                                                        \
         for (; j + RL_VLEN_##S <= n; j += RL_VLEN_##S) {                                      \
             __builtin_prefetch(next + j);                                                     \
+            __builtin_prefetch(y + j + RL_AHEAD / sizeof(T), 1);                              \
             const rl_v_##S e = rl_vexp_##S(rl_vload_##S(x + j) * scale - max);                \
             rl_vstore_##S(y + j, e);                                                          \
             acc += e;                                                                         \
@@ -205,19 +213,31 @@ static inline int64_t rl_next_row(int64_t r, int64_t rows)
         const T k = (T)-1.5957691216057308;                                                   \
         return v / (1 + rl_exp1_##S(k * (v + (T)0.044715 * v * v * v)));                      \
     }                                                                                         \
+    /* x is read and y's lines are asked for (a write prefetch starts the                     \
+     * read-for-ownership) RL_AHEAD bytes ahead, so memory keeps streaming                    \
+     * while this core computes exp and a divide per element. Near a row's                    \
+     * end that is the next row; past the last row's end a prefetch is                        \
+     * harmless (prefetches never fault). */                                                  \
     static inline void rl_row_gelu_##S(int64_t n, const T *restrict x, const T *restrict bias, \
                                        T *restrict y)                                         \
     {                                                                                         \
+        enum { AHEAD = RL_AHEAD / sizeof(T) };                                                \
         int64_t j = 0;                                                                        \
         if (bias) {                                                                           \
-            for (; j + RL_VLEN_##S <= n; j += RL_VLEN_##S)                                    \
+            for (; j + RL_VLEN_##S <= n; j += RL_VLEN_##S) {                                  \
+                __builtin_prefetch(x + j + AHEAD);                                            \
+                __builtin_prefetch(y + j + AHEAD, 1);                                         \
                 rl_vstore_##S(y + j,                                                          \
                               rl_vgelu_##S(rl_vload_##S(x + j) + rl_vload_##S(bias + j)));    \
+            }                                                                                 \
             for (; j < n; j++)                                                                \
                 y[j] = rl_gelu1_##S(x[j] + bias[j]);                                          \
         } else {                                                                              \
-            for (; j + RL_VLEN_##S <= n; j += RL_VLEN_##S)                                    \
+            for (; j + RL_VLEN_##S <= n; j += RL_VLEN_##S) {                                  \
+                __builtin_prefetch(x + j + AHEAD);                                            \
+                __builtin_prefetch(y + j + AHEAD, 1);                                         \
                 rl_vstore_##S(y + j, rl_vgelu_##S(rl_vload_##S(x + j)));                      \
+            }                                                                                 \
             for (; j < n; j++)                                                                \
                 y[j] = rl_gelu1_##S(x[j]);                                                    \
         }                                                                                     \
