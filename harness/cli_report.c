@@ -6,6 +6,7 @@
 
 #include "harness/cli.h"
 #include "harness/rl_cli_util.h"
+#include "report/rl_fusion.h"
 #include "report/rl_report.h"
 #include "report/rl_results.h"
 
@@ -56,8 +57,10 @@ int rl_cli_report(int argc, char **argv)
     if ((out && rl_make_output_dir(dir, &err) != RL_OK) ||
         rl_report_write_all(&r, dir, &err) != RL_OK)
         code = rl_cli_fail("report", err.msg);
-    else
+    else {
+        rl_fusion_print(&r, stdout);
         printf("Wrote %s/roofline.svg and %s/report.html (%zu cases)\n", dir, dir, r.count);
+    }
     rl_results_free(&r);
     return code;
 }

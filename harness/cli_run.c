@@ -18,6 +18,7 @@
 #include "harness/rl_ceilings.h"
 #include "harness/rl_cli_util.h"
 #include "harness/rl_device_list.h"
+#include "harness/rl_launch_overhead.h"
 #include "harness/rl_llm_suite.h"
 #include "harness/rl_multi_run.h"
 #include "harness/rl_run_info.h"
@@ -670,6 +671,12 @@ int rl_cli_run(int argc, char **argv)
     if (attach_ceilings(&be, &o, info, &results.ceilings, &stop_signal, &err) != RL_OK) {
         code = rl_cli_fail("run", err.msg);
         code = stop_signal ? 128 + stop_signal : code;
+        goto out;
+    }
+    /* The cost of one call, cited by the notes on small cases and fusion. */
+    info->device_cache_bytes = (double)be.cache_bytes(be.state);
+    if (rl_launch_overhead_measure(&be, &ms, &stop_signal, info) == RL_ERR_INTERRUPTED) {
+        code = 128 + stop_signal;
         goto out;
     }
     /* Warnings about the device (a preset OPENBLAS_CORETYPE, doubtful

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/rl_fusion.h"
 #include "report/rl_roofline_svg.h"
 #include "report/rl_sbuf.h"
 
@@ -359,6 +360,7 @@ char *rl_report_html_string(const rl_results *r)
     free(svg);
     ceilings_table(&b, r);
     cases_table(&b, r);
+    rl_fusion_table_html(&b, r);
     energy_table(&b, r);
     rl_sbuf_printf(&b, "<script>\n%s</script>\n</body>\n</html>\n", script);
     return rl_sbuf_take(&b);

@@ -10,6 +10,7 @@
 #include "report/rl_results.h"
 #include "report/rl_json_read.h"
 #include "report/roof_json.h"
+#include "report/run_facts_json.h"
 #include "report/state_json.h"
 
 /* ---- writing ------------------------------------------------------------ */
@@ -203,6 +204,7 @@ char *rl_results_to_json(const rl_results *r)
     cJSON *cases = cJSON_AddArrayToObject(root, "cases");
     for (size_t i = 0; i < r->count; i++)
         add_case(cases, &r->cases[i]);
+    rl_run_facts_add_json(root, r);
     char *text = cJSON_Print(root);
     cJSON_Delete(root);
     return text;
@@ -445,6 +447,7 @@ static rl_status read_info(const cJSON *root, rl_results *r, rl_err *err)
     if (rl_roof_set_read_json(cJSON_GetObjectItemCaseSensitive(ceilings, "measured"),
                               &r->ceilings.measured, &inner) != RL_OK)
         return rl_fail(err, RL_ERR_INVALID, "measured %s", inner.msg);
+    RL_TRY(rl_run_facts_read_json(root, in, err));
     const cJSON *status = cJSON_GetObjectItemCaseSensitive(root, "status");
     r->complete = cJSON_IsString(status) && strcmp(status->valuestring, "complete") == 0;
     return RL_OK;

@@ -142,6 +142,11 @@ typedef struct rl_run_info {
      * after the last one finished ("device_state" in results.json). */
     bool device_state_read;
     rl_device_state device_start, device_end;
+    /* Measured facts the notes and flags cite ("launch_overhead" and
+     * "device_cache_bytes" in results.json; 0 when not measured/known). */
+    double launch_overhead_s;          /* median time of a call that does almost nothing */
+    char launch_overhead_source[96];   /* "copy/fp32/count=256" */
+    double device_cache_bytes;         /* the backend's largest cache */
 } rl_run_info;
 
 typedef struct rl_results {

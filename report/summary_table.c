@@ -3,6 +3,7 @@
  * no browser. */
 #include <stdio.h>
 
+#include "report/rl_fusion.h"
 #include "report/rl_summary.h"
 
 static void print_roofs(const char *kind, const rl_roof_set *set, FILE *out)
@@ -65,6 +66,7 @@ void rl_summary_print(const rl_results *r, FILE *out)
                     k->message);
         }
     }
+    rl_fusion_print(r, out);
     bool energy_header = false;
     for (size_t i = 0; i < r->count; i++) {
         char energy[160];

@@ -5,8 +5,13 @@ the report tests. The numbers are made up but self-consistent: intensity =
 flops / bytes, rates = flops (bytes) / median time, predictions from the
 datasheet roofs.
 
-usage: synthetic_results.py OUT.json [--host NAME] [--scale S] [--seed N]
+usage: synthetic_results.py OUT.json [--host NAME] [--scale S] [--seed N] [--scenario flags]
   --scale S  multiplies every measured time by S (S > 1: a slower host)
+  --scenario flags
+             adds what the report must flag: a fused pair whose unfused chain is
+             faster (gain 0.66 against 1.67 predicted), a pair that is not flagged,
+             a noisy case (CV 0.95), a point above its measured roof, and compute
+             roofs from an estimated clock below the measured FMA peak
 """
 import argparse
 import json
@@ -17,6 +22,7 @@ ap.add_argument("out")
 ap.add_argument("--host", default="node-a")
 ap.add_argument("--scale", type=float, default=1.0)
 ap.add_argument("--seed", type=int, default=7)
+ap.add_argument("--scenario", choices=["flags"])
 args = ap.parse_args()
 rng = random.Random(args.seed)
 
@@ -108,6 +114,53 @@ for prec in ("fp32", "fp64"):
         n = 1 << 16
         add("fma", prec, {"count": n, "iters": iters}, 2.0 * n * iters, 2.0 * n * SIZE[prec],
             rng.uniform(0.7, 0.95), cache="not flushed: compute probe")
+
+def case(name):
+    return next(c for c in cases if c["name"] == name)
+
+def set_time(c, t, cv=None):
+    c["time_s"].update({"median": t, "p10": t * 0.98, "p90": t * 1.04, "min": t * 0.97,
+                        "max": t * 1.1})
+    if cv is not None:
+        c["time_s"]["cv"] = cv
+    c["achieved"] = {"flop_per_s": c["flops"] / t, "byte_per_s": c["bytes"] / t}
+
+if args.scenario == "flags":
+    # the unfused chain 0.66x the fused kernel, where 5/3 is predicted (both memory-bound)
+    f = case("residual_layernorm/fp32/rows=16384,cols=4096")
+    u = case("residual_layernorm_unfused/fp32/rows=16384,cols=4096")
+    set_time(f, f["predicted"]["time_s"] / 0.8, cv=0.02)
+    set_time(u, f["time_s"]["median"] * 0.66, cv=0.02)
+    # a chain faster in cache: its 1.57 MB intermediate fits the 32 MB LLC
+    f = case("scale_mask_softmax/fp32/rows=512,cols=768")
+    u = case("scale_mask_softmax_unfused/fp32/rows=512,cols=768")
+    set_time(u, f["time_s"]["median"] * 0.9, cv=0.02)
+    f["time_s"]["cv"] = 0.02
+    # a pair at 1.2x of 2x predicted: ratio 0.6, not flagged
+    f = case("bias_gelu/fp32/rows=16384,cols=4096")
+    u = case("bias_gelu_unfused/fp32/rows=16384,cols=4096")
+    set_time(f, f["predicted"]["time_s"] / 0.8, cv=0.02)
+    set_time(u, f["time_s"]["median"] * 1.2, cv=0.02)
+    # a noisy case
+    case("gemm/fp32/m=128,n=128,k=128")["time_s"]["cv"] = 0.95
+    # the CPU's compute roofs from an estimated clock, below the measured FMA peak
+    for roof in datasheet["compute"]:
+        roof["flop_per_s"] *= 0.75
+        roof["source"] = "estimate: 8 cores x 3150 MHz x 32 FLOP/cycle (synthetic)"
+    for c in cases:
+        if "predicted" in c and c["flops"] > 0:
+            pk = peak[c["precision"]] * 0.75
+            c["predicted"]["mfu"] = c["predicted"]["flop_per_s"] / pk
+            if "achieved" in c:
+                c["mfu"] = c["achieved"]["flop_per_s"] / pk
+    # above its estimated roof but below the measured FMA peak (0.97 TFLOP/s)
+    g = case("gemm/fp32/m=2048,n=2048,k=2048")
+    set_time(g, g["flops"] / 0.9e12)
+    g["mfu"] = 0.9e12 / (peak["fp32"] * 0.75)
+    # above the measured FMA peak: the ceilings are stale
+    p = case("fma/fp32/count=65536,iters=256")
+    set_time(p, p["flops"] / 1.05e12)
+    p["mfu"] = 1.05e12 / (peak["fp32"] * 0.75)
 
 doc = {
     "schema": "rooflab.results/1",
