@@ -4,9 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "harness/rl_case.h"
 #include "harness/rl_gbench.h"
+#include "harness/rl_sampling.h"
 
 static rl_status timed_call(rl_case_run *run, double *seconds, rl_err *err)
 {
@@ -33,13 +35,6 @@ rl_status rl_case_sample(void *ctx, double *seconds, rl_err *err)
         run->sample_capacity = cap;
     }
     run->samples[run->sample_count++] = *seconds;
-    /* The device while the case runs, between samples (a few NVML reads,
-     * outside the timed region). */
-    if (run->device_worst && run->sample_count % 16 == 1) {
-        rl_device_state now;
-        run->backend->device_state(run->backend->state, &now);
-        rl_device_state_worst(run->device_worst, &now);
-    }
     return RL_OK;
 }
 
@@ -87,7 +82,59 @@ static int capped_repetitions(const rl_measure_settings *ms)
 {
     if (ms->max_reps > 0 && (ms->repetitions <= 0 || ms->repetitions > ms->max_reps))
         return ms->max_reps;
-    return ms->repetitions;
+    return ms->repetitions > 0 ? ms->repetitions : 1;
+}
+
+/* The stopping rule of a case from the settings; ROOFLAB_MAX_REPS caps it. */
+static rl_stop_rule stop_rule(const rl_measure_settings *ms)
+{
+    rl_stop_rule rule = {.max_noise = ms->max_noise,
+                         .timeout_s = ms->timeout_s,
+                         .min_repetitions = capped_repetitions(ms),
+                         .min_samples = ms->min_samples,
+                         .max_repetitions = ms->max_repetitions};
+    if (rule.max_repetitions < rule.min_repetitions)
+        rule.max_repetitions = rule.min_repetitions;
+    if (ms->max_reps > 0 && rule.max_repetitions > ms->max_reps)
+        rule.max_repetitions = ms->max_reps;
+    return rule;
+}
+
+/* One repetition through Google Benchmark, then the device's state. The
+ * state is read here, between repetitions, not between timed samples: on
+ * the CPU backend it is sysfs reads (cpufreq), on a GPU NVML calls, and
+ * either, done between samples, would disturb the next one (caches, a
+ * context switch) and cost time in a case of thousands of short calls. */
+typedef struct repetition_ctx {
+    rl_case_run *run;
+    rl_gb_case gb;
+} repetition_ctx;
+
+static rl_status one_repetition(void *ctx, rl_err *err)
+{
+    repetition_ctx *c = ctx;
+    RL_TRY(rl_gb_run_case(&c->gb, err));
+    if (c->run->device_worst) {
+        rl_device_state now;
+        c->run->backend->device_state(c->run->backend->state, &now);
+        rl_device_state_worst(c->run->device_worst, &now);
+    }
+    return RL_OK;
+}
+
+static const double *run_samples(void *ctx, size_t *n)
+{
+    const repetition_ctx *c = ctx;
+    *n = c->run->sample_count;
+    return c->run->samples;
+}
+
+static double monotonic_s(void *ctx)
+{
+    (void)ctx;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 rl_status rl_case_execute(rl_backend *be, const rl_case_spec *spec,
@@ -135,18 +182,30 @@ rl_status rl_case_execute(rl_backend *be, const rl_case_spec *spec,
         s = rl_case_warmup(&run, ms, &call_s, &err);
     if (s == RL_OK) {
         run.sample_count = 0;
-        rl_gb_case gb = {
-            .name = res->name,
-            .sample = rl_case_sample,
-            .ctx = &run,
-            .flops = res->flops,
-            .bytes = res->bytes,
-            .iterations = iterations_for(&run, ms, call_s),
-            .repetitions = capped_repetitions(ms),
+        repetition_ctx rep = {
+            .run = &run,
+            .gb = {.name = res->name,
+                   .sample = rl_case_sample,
+                   .ctx = &run,
+                   .flops = res->flops,
+                   .bytes = res->bytes,
+                   .iterations = iterations_for(&run, ms, call_s),
+                   .repetitions = 1},
         };
-        s = rl_gb_run_case(&gb, &err);
+        const rl_sample_source src = {.repetition = one_repetition,
+                                      .samples = run_samples,
+                                      .now_s = monotonic_s,
+                                      .ctx = &rep};
+        const rl_stop_rule rule = stop_rule(ms);
+        rl_sampling_outcome how;
+        s = rl_sample_until(&rule, &src, &how, &err);
         if (s != RL_OK && stop && *stop)
             s = RL_ERR_INTERRUPTED;
+        snprintf(res->stop_reason, sizeof res->stop_reason, "%s",
+                 rl_stop_reason_name(how.reason));
+        res->noise = how.noise; /* INFINITY below two samples: written as null */
+        res->noise_target = rule.max_noise;
+        res->repetitions = how.repetitions;
     }
     {
         rl_device_state now;

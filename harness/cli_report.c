@@ -6,6 +6,7 @@
 
 #include "harness/cli.h"
 #include "harness/rl_cli_util.h"
+#include "report/rl_case_flags.h"
 #include "report/rl_fusion.h"
 #include "report/rl_report.h"
 #include "report/rl_results.h"
@@ -59,6 +60,7 @@ int rl_cli_report(int argc, char **argv)
         code = rl_cli_fail("report", err.msg);
     else {
         rl_fusion_print(&r, stdout);
+        rl_case_flags_print(&r, stdout);
         printf("Wrote %s/roofline.svg and %s/report.html (%zu cases)\n", dir, dir, r.count);
     }
     rl_results_free(&r);

@@ -20,6 +20,7 @@
 #include "harness/rl_device_list.h"
 #include "harness/rl_launch_overhead.h"
 #include "harness/rl_llm_suite.h"
+#include "harness/rl_load_average.h"
 #include "harness/rl_multi_run.h"
 #include "harness/rl_run_info.h"
 #include "harness/rl_run_model.h"
@@ -90,6 +91,7 @@ static const char usage[] =
     "                   [--ops LIST]\n"
     "                   [--precision LIST] [--threads N] [--repetitions N] [--seed N]\n"
     "                   [--shape SPEC] [--ceilings] [--lock-clocks] [--out DIR] [--wait-lock]\n"
+    "                   [--max-noise PCT] [--timeout S] [--min-samples N]\n"
     "       rooflab run --suite llm --model NAME|PATH --batch B --seq S [--dtype D] ...\n"
     "\n"
     "Validates every case against its float64 reference, then measures it through\n"
@@ -112,7 +114,13 @@ static const char usage[] =
     "                 scale_mask_softmax, bias_gelu (and *_unfused), copy, triad, fma\n"
     "  --precision    comma-separated: fp64, fp32, tf32, fp16, bf16, fp8, int8\n"
     "  --threads      CPU threads (default: all cores)\n"
-    "  --repetitions  Google Benchmark repetitions per case (default 5)\n"
+    "  --repetitions  Google Benchmark repetitions per case, at least (default 5); more\n"
+    "                 follow until the median is known to --max-noise or --timeout passes\n"
+    "  --max-noise    target noise of a case's median, in percent: the half-width of its\n"
+    "                 95 %% confidence interval (default 1; 0: exactly --repetitions)\n"
+    "  --timeout      seconds of sampling after which a case stops short of the target\n"
+    "                 (default 2; 0: none; at most 100 repetitions either way)\n"
+    "  --min-samples  samples before the noise target may stop a case (default 10)\n"
     "  --seed         seed of the random inputs (default: from the clock)\n"
     "  --kernel-version N|all\n"
     "                 run version N of each op's kernel ladder (GPU LayerNorm/Softmax:\n"
@@ -139,6 +147,8 @@ typedef struct run_options {
     size_t shape_count;
     int64_t batch, seq;
     int threads, repetitions;
+    double max_noise_pct, timeout_s; /* the stopping rule (rl_sampling.h) */
+    long min_samples;
     int max_reps; /* ROOFLAB_MAX_REPS: measurement cap for tests and emulators */
     uint64_t seed;
     bool seed_given;
@@ -159,9 +169,13 @@ static int parse_options(int argc, char **argv, run_options *o, rl_err *err)
         {"kernel-version", required_argument, NULL, 'k'},
         {"wait-lock", no_argument, NULL, 'w'},
         {"lock-clocks", no_argument, NULL, 'L'},
+        {"max-noise", required_argument, NULL, 'N'},
+        {"timeout", required_argument, NULL, 'T'},
+        {"min-samples", required_argument, NULL, 'M'},
         {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
     };
-    *o = (run_options){.device = "auto", .suite = "quick", .repetitions = 5};
+    *o = (run_options){.device = "auto", .suite = "quick", .repetitions = 5,
+                       .max_noise_pct = 1.0, .timeout_s = 2.0, .min_samples = 10};
     optind = 1;
     opterr = 0;
     int c;
@@ -198,6 +212,14 @@ static int parse_options(int argc, char **argv, run_options *o, rl_err *err)
         case 'r':
             RL_TRY(rl_cli_parse_i64(optarg, "--repetitions", 1, 1000, &v, err));
             o->repetitions = (int)v;
+            break;
+        case 'N':
+            RL_TRY(rl_cli_parse_double(optarg, "--max-noise", 0, 100, &o->max_noise_pct, err));
+            break;
+        case 'T': RL_TRY(rl_cli_parse_double(optarg, "--timeout", 0, 3600, &o->timeout_s, err)); break;
+        case 'M':
+            RL_TRY(rl_cli_parse_i64(optarg, "--min-samples", 1, 1000000, &v, err));
+            o->min_samples = (long)v;
             break;
         case 'S':
             RL_TRY(rl_cli_parse_i64(optarg, "--seed", 0, INT64_MAX, &v, err));
@@ -664,6 +686,10 @@ int rl_cli_run(int argc, char **argv)
         .max_flushed_iterations = 20,
         .warmup_s = 0.02,
         .max_reps = o.max_reps,
+        .max_noise = o.max_noise_pct / 100.0,
+        .timeout_s = o.timeout_s,
+        .min_samples = o.min_samples,
+        .max_repetitions = o.max_noise_pct > 0 ? 100 : 0,
     };
     if (o.max_reps)
         fprintf(stderr, "rooflab run: note: ROOFLAB_MAX_REPS=%d caps the measurement; "
@@ -690,6 +716,8 @@ int rl_cli_run(int argc, char **argv)
     rl_run_model_device_state(&model, &be, &info->device_start);
     info->device_end = info->device_start;
     info->device_state_read = true;
+    info->load_read = rl_load_average(info->load_start);
+    memcpy(info->load_end, info->load_start, sizeof info->load_end);
     bool any_failed = false;
     rl_run_progress progress;
     rl_run_progress_start(&progress, stderr, count);
@@ -705,6 +733,8 @@ int rl_cli_run(int argc, char **argv)
             break;
         const rl_device_state before = info->device_end;
         rl_run_model_device_state(&model, &be, &info->device_end);
+        if (info->load_read && !rl_load_average(info->load_end))
+            info->load_read = false;
         rl_case_energy_estimate(&res, &before, &info->device_end);
         rl_run_model_predict(&model, &results.ceilings, &res);
         if (res.outcome != RL_CASE_OK) {

@@ -1,6 +1,7 @@
 #include "harness/rl_cli_util.h"
 
 #include <errno.h>
+#include <math.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,23 @@ rl_status rl_cli_parse_i64(const char *text, const char *option, int64_t min, in
         return rl_fail(err, RL_ERR_INVALID, "%s: %s is out of range [%lld, %lld]", option, text,
                        (long long)min, (long long)max);
     *out = (int64_t)v;
+    return RL_OK;
+}
+
+rl_status rl_cli_parse_double(const char *text, const char *option, double min, double max,
+                              double *out, rl_err *err)
+{
+    if (!text || !*text)
+        return rl_fail(err, RL_ERR_INVALID, "%s needs a number", option);
+    char *end;
+    errno = 0;
+    const double v = strtod(text, &end);
+    if (*end != '\0' || !isfinite(v))
+        return rl_fail(err, RL_ERR_INVALID, "%s: '%s' is not a number", option, text);
+    if (errno == ERANGE || v < min || v > max)
+        return rl_fail(err, RL_ERR_INVALID, "%s: %s is out of range [%g, %g]", option, text, min,
+                       max);
+    *out = v;
     return RL_OK;
 }
 

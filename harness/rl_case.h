@@ -31,6 +31,15 @@ typedef struct rl_measure_settings {
     int max_reps;             /* 0: no cap; else at most this many repetitions, timed calls
                                * per repetition and warm-up calls, whatever the times say:
                                * for tests and emulators, where time means nothing */
+    /* The stopping rule (rl_sampling.h): after `repetitions` (the minimum),
+     * more repetitions until the median's relative noise is at most
+     * max_noise (0: never) with at least min_samples samples, or timeout_s
+     * of sampling has passed (0: never), or max_repetitions (0: exactly
+     * `repetitions`) are done. */
+    double max_noise;
+    double timeout_s;
+    long min_samples;
+    int max_repetitions;
 } rl_measure_settings;
 
 /* A prepared case: device buffers filled and, once measured, its samples. */
@@ -44,7 +53,7 @@ typedef struct rl_case_run {
     double *samples;
     size_t sample_count, sample_capacity;
     const volatile sig_atomic_t *stop; /* set by SIGINT; may be NULL */
-    rl_device_state *device_worst;     /* folded in every 16th sample; may be NULL */
+    rl_device_state *device_worst;     /* folded in after each repetition; may be NULL */
 } rl_case_run;
 
 void rl_case_name(const rl_case_spec *spec, char *buf, size_t len);

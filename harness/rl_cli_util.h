@@ -10,6 +10,10 @@
 rl_status rl_cli_parse_i64(const char *text, const char *option, int64_t min, int64_t max,
                            int64_t *out, rl_err *err);
 
+/* Parse a finite decimal number in [min, max]; the message names the option. */
+rl_status rl_cli_parse_double(const char *text, const char *option, double min, double max,
+                              double *out, rl_err *err);
+
 /* Options of the subcommands that read results files and take only --out DIR
  * and --help: sets *out (left alone when absent) and optind to the first file.
  * Returns -1 to go on, else the exit code (0 after --help, 2 on bad input). */

@@ -25,6 +25,23 @@ double rl_percentile_sorted(const double *sorted, size_t n, double q)
     return sorted[lo] + frac * (sorted[lo + 1] - sorted[lo]);
 }
 
+double rl_median_noise(const double *sorted, size_t n)
+{
+    if (n < 2)
+        return INFINITY;
+    const double median = rl_percentile_sorted(sorted, n, 0.5);
+    if (!(median > 0))
+        return INFINITY;
+    const double half = 1.96 * sqrt((double)n) / 2.0;
+    /* 1-based ranks j = floor(n/2 - half), k = ceil(1 + n/2 + half), clamped */
+    double j = floor((double)n / 2.0 - half), k = ceil(1.0 + (double)n / 2.0 + half);
+    if (j < 1)
+        j = 1;
+    if (k > (double)n)
+        k = (double)n;
+    return (sorted[(size_t)k - 1] - sorted[(size_t)j - 1]) / (2.0 * median);
+}
+
 rl_stats rl_stats_compute(double *values, size_t n)
 {
     rl_stats s = {0};

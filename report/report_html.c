@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/rl_case_flags.h"
 #include "report/rl_fusion.h"
 #include "report/rl_roofline_svg.h"
 #include "report/rl_sbuf.h"
@@ -140,6 +141,13 @@ static void run_info(rl_sbuf *b, const rl_results *r)
     if (in->device_state_read &&
         rl_device_state_describe(&in->device_start, &in->device_end, buf, sizeof buf))
         info_row(b, "Device state (first case \u2192 last)", buf);
+    if (r->info.load_read) {
+        snprintf(buf, sizeof buf, "%.2f %.2f %.2f at the start, %.2f %.2f %.2f at the end "
+                 "(1, 5, 15 min; %d hardware threads)",
+                 r->info.load_start[0], r->info.load_start[1], r->info.load_start[2],
+                 r->info.load_end[0], r->info.load_end[1], r->info.load_end[2], r->info.cpu.pus);
+        info_row(b, "Load average", buf);
+    }
     info_row(b, "Run", r->complete ? "complete" : "partial (interrupted or still running)");
     rl_sbuf_put(b, "</table>\n");
 }
@@ -205,8 +213,10 @@ static void num_cell(rl_sbuf *b, bool present, double v, const char *text, const
     rl_sbuf_put(b, "</td>");
 }
 
-static void case_row(rl_sbuf *b, const rl_case_result *c)
+static void case_row(rl_sbuf *b, const rl_results *r, const rl_case_result *c)
 {
+    rl_case_flags flags;
+    rl_case_flags_of(r, c, &flags);
     bool ok = c->outcome == RL_CASE_OK, pred = c->predicted.present;
     bool zf = !(c->flops > 0);
     char t[64];
@@ -231,6 +241,7 @@ static void case_row(rl_sbuf *b, const rl_case_result *c)
         rl_sbuf_put_xml(b, why);
         rl_sbuf_put(b, "</div>");
     }
+    rl_case_flags_html(b, &flags);
     rl_sbuf_put(b, "</td>");
     snprintf(t, sizeof t, "%.3g", c->intensity);
     num_cell(b, true, c->intensity, t, NULL);
@@ -261,8 +272,11 @@ static void case_row(rl_sbuf *b, const rl_case_result *c)
     rl_sbuf_put(b, "</td>");
     snprintf(t, sizeof t, "%.1f %%", 100 * c->predicted.mfu);
     num_cell(b, pred && !zf, 100 * c->predicted.mfu, t, NULL);
-    snprintf(t, sizeof t, "%.1f %%", 100 * c->predicted.measured_mfu);
-    num_cell(b, pred && ok && !zf, 100 * c->predicted.measured_mfu, t, NULL);
+    /* against the measured FMA peak where the datasheet's is an estimate;
+     * over 100 % only with its reason (the flag notes under the case) */
+    snprintf(t, sizeof t, "%.1f %%%s%s", 100 * flags.mfu, flags.mfu_vs_measured ? " (vs measured)" : "",
+             flags.mfu_over_100 ? " \u26a0 see note" : "");
+    num_cell(b, flags.mfu_present, 100 * flags.mfu, t, flags.mfu_over_100 ? "low" : NULL);
     if (c->validation.checked) {
         rl_sbuf_printf(b, "<td>%s</td>", c->validation.passed ? "pass" : "<b>FAIL</b>");
         /* sorted by how close the error came to the tolerance */
@@ -292,6 +306,12 @@ static void cases_table(rl_sbuf *b, const rl_results *r)
                       "the op runs on (tensor cores for GEMM, the SIMT pipes for the FMA probe and "
                       "the fp32 arithmetic of row ops). SI units. Click a column header to sort.</p>\n",
                    r->count, ok, failed, r->count - ok - failed);
+    char note[256];
+    if (rl_mfu_basis_note(r, note, sizeof note)) {
+        rl_sbuf_put(b, "<p class=\"meta\">");
+        rl_sbuf_put_xml(b, note);
+        rl_sbuf_put(b, " (\u201cvs measured\u201d in the MFU column).</p>\n");
+    }
     rl_sbuf_put(b,
                 "<table class=\"sortable\" id=\"cases\"><thead><tr><th>Case</th>"
                 "<th data-num=\"1\">FLOP/B</th><th data-num=\"1\">Pred. time</th>"
@@ -302,7 +322,7 @@ static void cases_table(rl_sbuf *b, const rl_results *r)
                 "<th>Validation</th><th data-num=\"1\">Max rel. err / tol.</th>"
                 "</tr></thead><tbody>\n");
     for (size_t i = 0; i < r->count; i++)
-        case_row(b, &r->cases[i]);
+        case_row(b, r, &r->cases[i]);
     rl_sbuf_put(b, "</tbody></table>\n");
 }
 

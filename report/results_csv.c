@@ -4,13 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/rl_case_flags.h"
 #include "report/rl_results.h"
 
 static const char header[] =
     "name,op,precision,m,n,k,rows,cols,count,iters,backend,kernel_version,kernel,flops,bytes,"
     "intensity,status,time_median_s,time_p10_s,time_p90_s,time_min_s,time_max_s,time_cv,"
     "repetitions,achieved_flop_per_s,achieved_byte_per_s,validation_passed,max_rel_err,"
-    "tolerance,predicted_flop_per_s,predicted_time_s,predicted_bound,predicted_mfu,mfu,cache\n";
+    "tolerance,predicted_flop_per_s,predicted_time_s,predicted_bound,predicted_mfu,mfu,cache,"
+    "stop_reason,noise,flags,mfu_over_100\n";
 
 /* A growing text buffer. */
 typedef struct text {
@@ -97,6 +99,20 @@ rl_status rl_results_write_csv(const rl_results *r, const char *path, rl_err *er
         else
             append(&t, ",");
         append_quoted(&t, timed ? c->cache : "");
+        /* how sampling stopped, and the flags on doubtful numbers (rl_case_flags.h) */
+        rl_case_flags f;
+        rl_case_flags_of(r, c, &f);
+        append(&t, ",%s,", c->stop_reason);
+        if (timed && c->stop_reason[0] && c->noise < 1e300)
+            append(&t, "%.4g", c->noise);
+        char names[96];
+        snprintf(names, sizeof names, "%s%s%s%s", f.noisy ? "noisy;" : "",
+                 f.above_measured_roof ? "ceilings_stale;" : "",
+                 f.mfu_vs_measured ? "mfu_vs_measured_peak;" : "", f.mfu_over_100 ? "mfu_over_100;" : "");
+        if (names[0])
+            names[strlen(names) - 1] = '\0';
+        append(&t, ",%s,", names);
+        append_quoted(&t, f.mfu_why);
         append(&t, "\n");
     }
     if (t.failed) {

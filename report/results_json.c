@@ -468,7 +468,7 @@ static rl_status parse_root(const cJSON *root, rl_results *r, rl_err *err)
         RL_TRY(read_case(item, index++, &c, err));
         RL_TRY(rl_results_append(r, &c, err));
     }
-    return RL_OK;
+    return rl_case_facts_read_json(cases, r, err);
 }
 
 static rl_status parse_text(const char *text, size_t len, rl_results *r, rl_err *err)

@@ -79,10 +79,16 @@ typedef struct rl_case_result {
     rl_prediction predicted;
     rl_energy_estimate energy;
     /* The device's worst state seen while the case ran (read before the
-     * warm-up, every 16th timed sample and after the last): lowest clocks,
+     * warm-up, after each repetition and after the last): lowest clocks,
      * highest power and temperature, every throttle reason. */
     bool device_read;
     rl_device_state device_worst;
+    /* How its sampling stopped ("sampling" in results.json): "noise target",
+     * "timeout" or "max repetitions"; "" in files of older versions. */
+    char stop_reason[24];
+    double noise;        /* the median's relative noise reached (rl_median_noise) */
+    double noise_target; /* the target it was sampled to; 0: none */
+    int repetitions;     /* Google Benchmark repetitions run */
 } rl_case_result;
 
 /* One roof of the roofline: a memory level's bandwidth or a compute unit's
@@ -147,6 +153,11 @@ typedef struct rl_run_info {
     double launch_overhead_s;          /* median time of a call that does almost nothing */
     char launch_overhead_source[96];   /* "copy/fp32/count=256" */
     double device_cache_bytes;         /* the backend's largest cache */
+    /* The machine's load average (1, 5, 15 min) before the first case and
+     * after the last ("load_average" in results.json): a busy machine's
+     * times are not the device's. */
+    bool load_read;
+    double load_start[3], load_end[3];
 } rl_run_info;
 
 typedef struct rl_results {

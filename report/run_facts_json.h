@@ -12,4 +12,8 @@ void rl_run_facts_add_json(cJSON *root, const rl_results *r);
 /* Absent members read as unknown (files of older versions lack them). */
 rl_status rl_run_facts_read_json(const cJSON *root, rl_run_info *in, rl_err *err);
 
+/* Each case's "sampling" (stop reason, noise) into r's cases, read in order
+ * after the cases themselves. */
+rl_status rl_case_facts_read_json(const cJSON *cases, rl_results *r, rl_err *err);
+
 #endif

@@ -3,6 +3,7 @@
  * no browser. */
 #include <stdio.h>
 
+#include "report/rl_case_flags.h"
 #include "report/rl_fusion.h"
 #include "report/rl_summary.h"
 
@@ -27,6 +28,15 @@ void rl_summary_print(const rl_results *r, FILE *out)
         rl_device_state_describe(&r->info.device_start, &r->info.device_end, state,
                                  sizeof state))
         fprintf(out, "Device state, first case -> last: %s\n", state);
+    if (r->info.load_read)
+        fprintf(out, "Load average (1, 5, 15 min): %.2f %.2f %.2f at the start, %.2f %.2f %.2f at "
+                     "the end, on %d hardware threads%s\n",
+                r->info.load_start[0], r->info.load_start[1], r->info.load_start[2],
+                r->info.load_end[0], r->info.load_end[1], r->info.load_end[2], r->info.cpu.pus,
+                r->info.cpu.pus > 0 && (r->info.load_start[0] > r->info.cpu.pus ||
+                                        r->info.load_end[0] > r->info.cpu.pus)
+                    ? ": the machine was busy, times are not the device's alone"
+                    : "");
     const rl_ceilings *c = &r->ceilings;
     if (c->datasheet.memory_count + c->datasheet.compute_count + c->measured.memory_count +
             c->measured.compute_count >
@@ -67,6 +77,7 @@ void rl_summary_print(const rl_results *r, FILE *out)
         }
     }
     rl_fusion_print(r, out);
+    rl_case_flags_print(r, out);
     bool energy_header = false;
     for (size_t i = 0; i < r->count; i++) {
         char energy[160];

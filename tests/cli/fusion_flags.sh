@@ -55,6 +55,45 @@ assert row[0] == "fail" and "0.90×" in row[1], row
 assert "intermediate (1.57 MB) fits in the 32.0 MB last-level cache" in row[1], row
 assert "noise" not in row[1], row
 print("ok: fusion table")
+
+# flags: exactly the cases the rules name, each with its reason, in the log and the page
+measured = doc["ceilings"]["measured"]
+def top_compute(prec):
+    v = [r["flop_per_s"] for r in measured["compute"] if r["precision"] == prec]
+    return max(v) if v else None
+dram = min(r["byte_per_s"] for r in measured["memory"])
+body = page[page.index('id="cases"'):]
+body = body[:body.index("</table>")]
+case_rows = {H.unescape(re.search(r'</span>(.*?)<', r).group(1)): r
+             for r in re.findall(r"<tr class=\"(?:ok|fail|skip)\">(.*?)</tr>", body, re.S)}
+stale = noisy = 0
+for c in doc["cases"]:
+    if c["status"] != "ok":
+        continue
+    row = case_rows[c["name"]]
+    top = top_compute(c["precision"])
+    above = (c["flops"] > 0 and top and c["achieved"]["flop_per_s"] > 1.02 * top) or \
+            (c["cache"].startswith("not flushed: working set") and
+             c["achieved"]["byte_per_s"] > 1.02 * dram)
+    assert ("ceilings are stale: re-run `rooflab ceilings`" in row) == bool(above), c["name"]
+    assert ("noisy: CV" in row) == (c["time_s"]["cv"] > 0.10), c["name"]
+    stale += bool(above)
+    noisy += c["time_s"]["cv"] > 0.10
+    # never an MFU over 100 % without its reason beside it
+    cells = re.findall(r'<td class="n[^"]*" data-v="([^"]*)">([^<]*)</td>', row)
+    mfu_cell = cells[-2]
+    if mfu_cell[0] and float(mfu_cell[0]) > 100:
+        assert "see note" in mfu_cell[1] and "MFU" in row and "&gt; 100 %" in row, row
+assert noisy == 1 and stale >= 1, (noisy, stale)
+assert "noisy: CV 0.95" in log and "gemm/fp32/m=128,n=128,k=128" in log
+# the planted point above its measured roof: 1.05 TFLOP/s over the 0.97 measured
+row = case_rows["fma/fp32/count=65536,iters=256"]
+assert "above the measured fp32 simd roof" in row and "MFU 108.2 % &gt; 100 %" in row, row
+# estimated roofs: MFU against the measured FMA peak, labelled; 0.9 / 0.97 = 92.8 %
+assert "MFU is taken against the measured FMA peak" in page and "Note: MFU is taken" in log
+row = case_rows["gemm/fp32/m=2048,n=2048,k=2048"]
+assert "92.8 % (vs measured)" in row and "would give 111.6 %" in row, row
+print(f"ok: flags ({noisy} noisy, {stale} above a measured roof)")
 PY
 
 # a real run: results.json's "fusion" agrees with its own cases
@@ -78,8 +117,43 @@ for p in fusion:
                             (p["measured_over_predicted"] or 1) < 0.5)
     assert not p["flagged"] or p["likely_cause"], p
 assert doc["launch_overhead"]["time_s"] > 0, doc.get("launch_overhead")
+load = doc["load_average"]
+assert len(load["start"]) == len(load["end"]) == 3 and min(load["start"] + load["end"]) >= 0
+for c in doc["cases"]:
+    s = c["sampling"]
+    # ROOFLAB_MAX_REPS=2: at most 2 repetitions of 2 calls
+    assert s["stop_reason"] in ("max repetitions", "noise target"), s
+    assert s["repetitions"] == 2 and c["time_s"]["repetitions"] == 4, (s, c["time_s"])
 print(f"ok: {len(fusion)} pairs in results.json")
 PY
+    grep -q "^Load average (1, 5, 15 min): " "$out/run.log"
 else
     echo "note: rooflab run failed here:"; tail -3 "$out/run.log"; exit 1
 fi
+
+# the stopping rule in a real run: a loose target stops on noise, an
+# unreachable one on the time limit, and each case says which
+"$rooflab" run --device cpu --suite tiny --ops copy --threads 2 --max-noise 50 --timeout 30 \
+    --out "$out/loose" >"$out/loose.log" 2>&1
+"$rooflab" run --device cpu --suite tiny --ops copy --threads 2 --max-noise 0.0001 \
+    --timeout 0.2 --out "$out/tight" >"$out/tight.log" 2>&1
+python3 - "$out/loose/results.json" "$out/tight/results.json" <<'PY'
+import json, sys
+loose, tight = (json.load(open(p)) for p in sys.argv[1:3])
+for c in loose["cases"]:
+    s = c["sampling"]
+    assert s["stop_reason"] == "noise target" and s["noise"] <= 0.5, s
+    assert s["repetitions"] == 5 and s["noise_target"] == 0.5, s  # the minimum: --repetitions 5
+for c in tight["cases"]:
+    s = c["sampling"]
+    assert s["stop_reason"] in ("timeout", "max repetitions"), s
+    assert s["stop_reason"] == "max repetitions" or s["noise"] > 1e-6, s
+    assert s["repetitions"] >= 5, s
+print("ok: stopping rule in a run")
+PY
+for bad in "--max-noise -1" "--max-noise x" "--timeout nan" "--min-samples 0"; do
+    code=0
+    # shellcheck disable=SC2086
+    "$rooflab" run --device cpu --suite tiny $bad --out "$out/bad" >/dev/null 2>"$out/err" || code=$?
+    [ "$code" -eq 2 ] && [ "$(wc -l <"$out/err")" -eq 1 ] || { echo "FAIL: $bad -> $code"; cat "$out/err"; exit 1; }
+done
