@@ -6,10 +6,9 @@
 
 #include "harness/cli.h"
 #include "harness/rl_cli_util.h"
-#include "report/rl_case_flags.h"
-#include "report/rl_fusion.h"
 #include "report/rl_report.h"
 #include "report/rl_results.h"
+#include "report/rl_summary.h"
 
 static const char usage[] =
     "usage: rooflab report RESULTS.json [--out DIR]\n"
@@ -59,8 +58,7 @@ int rl_cli_report(int argc, char **argv)
         rl_report_write_all(&r, dir, &err) != RL_OK)
         code = rl_cli_fail("report", err.msg);
     else {
-        rl_fusion_print(&r, stdout);
-        rl_case_flags_print(&r, stdout);
+        rl_summary_print_findings(&r, stdout);
         printf("Wrote %s/roofline.svg and %s/report.html (%zu cases)\n", dir, dir, r.count);
     }
     rl_results_free(&r);

@@ -12,53 +12,6 @@
 #include "report/rl_roofline_svg.h"
 #include "report/rl_sbuf.h"
 
-double rl_case_ratio(const rl_case_result *c)
-{
-    if (c->outcome != RL_CASE_OK || !c->predicted.present || !(c->predicted.time_s > 0) ||
-        !(c->time_s.median > 0))
-        return NAN;
-    return c->predicted.time_s / c->time_s.median;
-}
-
-bool rl_case_why(const rl_case_result *c, char *buf, size_t len)
-{
-    if (len)
-        buf[0] = '\0';
-    double ratio = rl_case_ratio(c);
-    if (!(ratio < 0.5))
-        return false;
-    int pct = (int)lround(100 * ratio);
-    bool small_ws = strncmp(c->cache, "flushed", 7) == 0 && strstr(c->cache, "< 4x") != NULL;
-    if (strcmp(c->predicted.bound, "compute") == 0) {
-        if (c->time_s.median < 1e-4 || c->flops < 1e9)
-            snprintf(buf, len,
-                     "compute-bound but far below the roof (%d %%): small problem, launch/tile "
-                     "overhead",
-                     pct);
-        else
-            snprintf(buf, len,
-                     "compute-bound but at %d %% of the roof: the kernel does not reach peak "
-                     "(vectorisation, threads, precision path)",
-                     pct);
-    } else if (small_ws) {
-        snprintf(buf, len,
-                 "working set below 4x the last-level cache: measures cache and call overhead, "
-                 "not DRAM (%d %% of prediction)",
-                 pct);
-    } else if (rl_op_is_unfused(c->op)) {
-        snprintf(buf, len,
-                 "memory-bound at %.2g FLOP/B, unfused: every intermediate goes through memory "
-                 "(%d %% of prediction); fuse it",
-                 c->intensity, pct);
-    } else {
-        snprintf(buf, len,
-                 "memory-bound at %.2g FLOP/B, reaching %d %% of the bandwidth roof: fuse or "
-                 "raise intensity",
-                 c->intensity, pct);
-    }
-    return true;
-}
-
 /* ---- page pieces ---------------------------------------------------------- */
 
 static const char style[] =
@@ -236,7 +189,7 @@ static void case_row(rl_sbuf *b, const rl_results *r, const rl_case_result *c)
             rl_sbuf_put_xml(b, c->message);
         }
         rl_sbuf_put(b, "</div>");
-    } else if (rl_case_why(c, why, sizeof why)) {
+    } else if (rl_case_why(r, c, why, sizeof why)) {
         rl_sbuf_put(b, "<div class=\"why\">why: ");
         rl_sbuf_put_xml(b, why);
         rl_sbuf_put(b, "</div>");

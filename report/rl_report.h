@@ -33,8 +33,10 @@ void rl_report_html_close(struct rl_sbuf *b);
 double rl_case_ratio(const rl_case_result *c);
 
 /* A one-line explanation for a case that reached less than half its
- * prediction ("memory-bound at 0.8 FLOP/B: ..."); false (and buf empty)
- * when there is nothing to explain. */
-bool rl_case_why(const rl_case_result *c, char *buf, size_t len);
+ * prediction ("memory-bound at 0.8 FLOP/B: ..."), grounded in what r
+ * recorded (launch overhead, the fused twin's gain, the BLAS core type and
+ * OPENBLAS_* overrides; r may be NULL); false (and buf empty) when there
+ * is nothing to explain. */
+bool rl_case_why(const rl_results *r, const rl_case_result *c, char *buf, size_t len);
 
 #endif

@@ -110,6 +110,17 @@ rl_status rl_run_facts_read_json(const cJSON *root, rl_run_info *in, rl_err *err
                           "launch_overhead: ", err));
     rl_json_string(launch, "source", in->launch_overhead_source,
                    sizeof in->launch_overhead_source);
+    /* the variables that steer the run (OPENBLAS_CORETYPE, OMP_*): the notes cite them */
+    const cJSON *env = cJSON_GetObjectItemCaseSensitive(root, "environment");
+    in->env_count = 0;
+    for (const cJSON *v = cJSON_IsObject(env) ? env->child : NULL; v && in->env_count < RL_MAX_ENV;
+         v = v->next) {
+        char key[64], value[96];
+        rl_clean_text(v->string ? v->string : "", key, sizeof key);
+        rl_clean_text(cJSON_IsString(v) ? v->valuestring : "", value, sizeof value);
+        if (key[0])
+            snprintf(in->env[in->env_count++], sizeof in->env[0], "%s=%s", key, value);
+    }
     const cJSON *load = cJSON_GetObjectItemCaseSensitive(root, "load_average");
     in->load_read = cJSON_IsObject(load);
     if (in->load_read) {

@@ -5,6 +5,7 @@
 
 #include "report/rl_case_flags.h"
 #include "report/rl_fusion.h"
+#include "report/rl_report.h"
 #include "report/rl_summary.h"
 
 static void print_roofs(const char *kind, const rl_roof_set *set, FILE *out)
@@ -15,6 +16,22 @@ static void print_roofs(const char *kind, const rl_roof_set *set, FILE *out)
     for (int i = 0; i < set->compute_count; i++)
         fprintf(out, "  %-9s %-5s %-7s %12.2f GFLOP/s   %s\n", kind, set->compute[i].name,
                 set->compute[i].unit, set->compute[i].value / 1e9, set->compute[i].source);
+}
+
+void rl_summary_print_findings(const rl_results *r, FILE *out)
+{
+    rl_fusion_print(r, out);
+    rl_case_flags_print(r, out);
+    bool why_header = false;
+    for (size_t i = 0; i < r->count; i++) {
+        char why[320];
+        if (!rl_case_why(r, &r->cases[i], why, sizeof why))
+            continue;
+        if (!why_header)
+            fprintf(out, "Why (cases below half their prediction):\n");
+        why_header = true;
+        fprintf(out, "  %s\n      %s\n", r->cases[i].name, why);
+    }
 }
 
 void rl_summary_print(const rl_results *r, FILE *out)
@@ -76,8 +93,7 @@ void rl_summary_print(const rl_results *r, FILE *out)
                     k->message);
         }
     }
-    rl_fusion_print(r, out);
-    rl_case_flags_print(r, out);
+    rl_summary_print_findings(r, out);
     bool energy_header = false;
     for (size_t i = 0; i < r->count; i++) {
         char energy[160];

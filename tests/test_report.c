@@ -466,24 +466,83 @@ static void test_why(void **state)
     rl_case_result c = make_case("layernorm/fp32/x", RL_OP_LAYERNORM, RL_PREC_FP32, 5e8, 1e9,
                                  1e-2 / 0.3, 1e12);
     assert_near(rl_case_ratio(&c), 0.3, 1e-12);
-    assert_true(rl_case_why(&c, buf, sizeof buf));
+    assert_true(rl_case_why(NULL, &c, buf, sizeof buf));
     assert_non_null(strstr(buf, "memory-bound at 0.5 FLOP/B"));
-    assert_non_null(strstr(buf, "fuse or raise intensity"));
+    assert_non_null(strstr(buf, "fuse it with a neighbouring op"));
     /* a small flushed working set */
     snprintf(c.cache, sizeof c.cache, "flushed before each sample: working set 1 MB < 4x cache 32 MB");
-    assert_true(rl_case_why(&c, buf, sizeof buf));
+    assert_true(rl_case_why(NULL, &c, buf, sizeof buf));
     assert_non_null(strstr(buf, "below 4x the last-level cache"));
-    /* a small compute-bound GEMM */
+    /* a small compute-bound GEMM, no launch overhead measured */
     rl_case_result g = make_case("gemm/fp32/m=64", RL_OP_GEMM, RL_PREC_FP32, 2 * 64.0 * 64 * 64,
                                  3 * 64.0 * 64 * 4, 1e-5, 1e12);
     assert_string_equal(g.predicted.bound, "compute");
-    assert_true(rl_case_why(&g, buf, sizeof buf));
+    assert_true(rl_case_why(NULL, &g, buf, sizeof buf));
     assert_non_null(strstr(buf, "small problem, launch/tile overhead"));
     /* at 60 %: nothing to explain; without a prediction: no ratio */
     c.time_s.median = c.predicted.time_s / 0.6;
-    assert_false(rl_case_why(&c, buf, sizeof buf));
+    assert_false(rl_case_why(NULL, &c, buf, sizeof buf));
     c.predicted.present = false;
     assert_true(isnan(rl_case_ratio(&c)));
+}
+
+/* Notes grounded in the run's facts: the fused twin's gain, the BLAS core
+ * and its override, the measured launch overhead; a fused kernel is never
+ * told to fuse. */
+static void test_why_grounded(void **state)
+{
+    (void)state;
+    char buf[320];
+    rl_results r;
+    rl_results_init(&r);
+    /* a fused kernel and its chain, both memory-bound at 30-40 % of prediction */
+    rl_case_result f = make_case("residual_layernorm/fp32/rows=4096,cols=4096",
+                                 RL_OP_RESIDUAL_LAYERNORM, RL_PREC_FP32, 9.0 * 4096 * 4096,
+                                 4.0 * 4 * 4096 * 4096, 1.0, 1e12);
+    f.shape.rows = f.shape.cols = 4096;
+    f.time_s.median = f.predicted.time_s / 0.4;
+    snprintf(f.backend, sizeof f.backend, "cpu");
+    rl_case_result u = f;
+    snprintf(u.name, sizeof u.name, "residual_layernorm_unfused/fp32/rows=4096,cols=4096");
+    u.op = RL_OP_RESIDUAL_LAYERNORM_UNFUSED;
+    u.bytes = 5.0 * 4 * 4096 * 4096;
+    u.predicted.time_s = u.bytes / 100e9;
+    u.time_s.median = f.time_s.median * 1.5; /* 1.5x the fused kernel */
+    rl_err err;
+    assert_int_equal(rl_results_append(&r, &f, &err), RL_OK);
+    assert_int_equal(rl_results_append(&r, &u, &err), RL_OK);
+    assert_true(rl_case_why(&r, &r.cases[0], buf, sizeof buf));
+    assert_null(strstr(buf, "fuse "));
+    assert_non_null(strstr(buf, "a fused kernel reaching 40 %"));
+    assert_true(rl_case_why(&r, &r.cases[1], buf, sizeof buf));
+    assert_null(strstr(buf, "fuse it"));
+    assert_non_null(strstr(buf, "its fused twin residual_layernorm runs 1.50x faster here "
+                                "(1.25x predicted)"));
+    /* a CPU GEMM at 30 %: the core type in force and the variable that set it */
+    rl_case_result g = make_case("gemm/fp32/m=2048", RL_OP_GEMM, RL_PREC_FP32, 2 * 2048.0 * 2048 * 2048,
+                                 3 * 2048.0 * 2048 * 4, 1.0, 1e12);
+    g.time_s.median = g.predicted.time_s / 0.3;
+    snprintf(g.backend, sizeof g.backend, "cpu");
+    snprintf(r.info.blas_corename, sizeof r.info.blas_corename, "Haswell");
+    snprintf(r.info.blas_config, sizeof r.info.blas_config, "OpenBLAS 0.3.21 DYNAMIC_ARCH");
+    snprintf(r.info.env[r.info.env_count++], sizeof r.info.env[0], "OMP_NUM_THREADS=2");
+    snprintf(r.info.env[r.info.env_count++], sizeof r.info.env[0], "OPENBLAS_CORETYPE=Haswell");
+    assert_true(rl_case_why(&r, &g, buf, sizeof buf));
+    assert_non_null(strstr(buf, "GEMM at 30 % of the roof: OpenBLAS core Haswell in force "
+                                "(set by OPENBLAS_CORETYPE=Haswell)"));
+    r.info.env_count = 0;
+    assert_true(rl_case_why(&r, &g, buf, sizeof buf));
+    assert_non_null(strstr(buf, "OpenBLAS core Haswell in force (detected)"));
+    /* a small case: the measured launch overhead, with its time */
+    r.info.launch_overhead_s = 8e-6;
+    snprintf(r.info.launch_overhead_source, sizeof r.info.launch_overhead_source,
+             "median of copy/fp32/count=256");
+    rl_case_result s = make_case("gemm/fp32/m=32", RL_OP_GEMM, RL_PREC_FP32, 2 * 32.0 * 32 * 32,
+                                 3 * 32.0 * 32 * 4, 40e-6, 1e12);
+    assert_true(rl_case_why(&r, &s, buf, sizeof buf));
+    assert_non_null(strstr(buf, "the call takes 40 \u00b5s, 5.0x the measured launch overhead 8 \u00b5s "
+                                "(median of copy/fp32/count=256)"));
+    rl_results_free(&r);
 }
 
 /* ---- compare and merge ---------------------------------------------------------------- */
@@ -651,6 +710,7 @@ int main(void)
         cmocka_unit_test(test_xml_escaping),
         cmocka_unit_test(test_html),
         cmocka_unit_test(test_why),
+        cmocka_unit_test(test_why_grounded),
         cmocka_unit_test(test_compare),
         cmocka_unit_test(test_merge),
         cmocka_unit_test(test_strip_chart),

@@ -26,3 +26,13 @@ assert reps < 2 or any(b["run_type"] == "aggregate" and b["aggregate_name"] == "
 print(f"ok: {sorted(names)}")
 PY
 "$rooflab" bench --device cpu --suite tiny --benchmark_list_tests=true | grep -q '^gemm/fp64/'
+# the console output has no "Library was built as DEBUG" banner (Debian's
+# libbenchmark prints it; rooflab's times are manual, so it does not apply),
+# while other lines of its context on stderr still come through
+"$rooflab" bench --device cpu --suite tiny --threads 2 --benchmark_filter='^copy/' \
+    --benchmark_min_time=0.01 >"$out/console.out" 2>"$out/console.err"
+grep -q '^copy/' "$out/console.out"
+grep -q '^Run on' "$out/console.err"
+if grep -q 'built as DEBUG' "$out/console.out" "$out/console.err"; then
+    echo "FAIL: the DEBUG banner is printed"; exit 1
+fi

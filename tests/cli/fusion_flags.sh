@@ -94,6 +94,24 @@ assert "MFU is taken against the measured FMA peak" in page and "Note: MFU is ta
 row = case_rows["gemm/fp32/m=2048,n=2048,k=2048"]
 assert "92.8 % (vs measured)" in row and "would give 111.6 %" in row, row
 print(f"ok: flags ({noisy} noisy, {stale} above a measured roof)")
+
+# notes: the GEMM names the core type and the variable that forced it; no
+# fused kernel is told to fuse; a chain cites its fused twin's measured gain
+row = case_rows["gemm/fp64/m=128,n=128,k=128"]
+assert "OpenBLAS core Haswell in force (set by OPENBLAS_CORETYPE=Haswell)" in row, row
+chains = 0
+for c in doc["cases"]:
+    if c["status"] != "ok":
+        continue
+    row = case_rows[c["name"]]
+    if c["op"] in ("residual_layernorm", "scale_mask_softmax", "bias_gelu"):
+        assert "fuse " not in row, row
+    if c["op"].endswith("_unfused") and "why: unfused chain" in row:
+        assert "its fused twin" in row and "faster here" in row, row
+        chains += 1
+assert chains >= 1, chains
+assert "Why (cases below half their prediction):" in log
+print("ok: notes")
 PY
 
 # a real run: results.json's "fusion" agrees with its own cases

@@ -1,0 +1,139 @@
+/* The "why" note of a case below half its prediction, from facts the run
+ * recorded: the measured launch overhead, the fused twin's measured gain,
+ * the BLAS core type in force and any OPENBLAS_* override. A fused kernel
+ * is never told to fuse. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "model/rl_roofline.h"
+#include "report/rl_fusion.h"
+#include "report/rl_report.h"
+#include "report/rl_sbuf.h"
+
+/* A call within this factor of the launch overhead is mostly overhead. */
+#define OVERHEAD_BOUND_FACTOR 20.0
+
+double rl_case_ratio(const rl_case_result *c)
+{
+    if (c->outcome != RL_CASE_OK || !c->predicted.present || !(c->predicted.time_s > 0) ||
+        !(c->time_s.median > 0))
+        return NAN;
+    return c->predicted.time_s / c->time_s.median;
+}
+
+/* "OpenBLAS core Haswell (OPENBLAS_CORETYPE=Haswell)" for a CPU GEMM; ""
+ * when the run did not record its BLAS. */
+static void blas_in_force(const rl_results *r, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    const rl_run_info *in = &r->info;
+    if (!in->blas_corename[0] && !in->blas_config[0])
+        return;
+    char overrides[200] = "";
+    for (int i = 0; i < in->env_count; i++) {
+        if (strncmp(in->env[i], "OPENBLAS_", 9) != 0)
+            continue;
+        size_t used = strlen(overrides);
+        snprintf(overrides + used, sizeof overrides - used, "%s%.60s", used ? ", " : "",
+                 in->env[i]);
+    }
+    snprintf(buf, len, "OpenBLAS core %s in force%s%s%s", in->blas_corename[0] ? in->blas_corename : "?",
+             overrides[0] ? " (set by " : " (detected)", overrides, overrides[0] ? ")" : "");
+}
+
+static bool overhead_bound(const rl_results *r, const rl_case_result *c, int pct, char *buf,
+                           size_t len)
+{
+    const double launch = r ? r->info.launch_overhead_s : 0;
+    if (!(launch > 0) || !(c->time_s.median < OVERHEAD_BOUND_FACTOR * launch))
+        return false;
+    char t[32], o[32];
+    rl_format_time(c->time_s.median, t, sizeof t);
+    rl_format_time(launch, o, sizeof o);
+    snprintf(buf, len,
+             "small problem: the call takes %s, %.1fx the measured launch overhead %s (%s); "
+             "%d %% of prediction",
+             t, c->time_s.median / launch, o,
+             r->info.launch_overhead_source[0] ? r->info.launch_overhead_source : "measured", pct);
+    return true;
+}
+
+static void compute_note(const rl_results *r, const rl_case_result *c, int pct, char *buf,
+                         size_t len)
+{
+    const bool cpu_blas = c->op == RL_OP_GEMM && strcmp(c->backend, "cpu") == 0;
+    char blas[320] = "";
+    if (cpu_blas && r)
+        blas_in_force(r, blas, sizeof blas);
+    if ((!r || !(r->info.launch_overhead_s > 0)) && (c->time_s.median < 1e-4 || c->flops < 1e9))
+        snprintf(buf, len,
+                 "compute-bound but far below the roof (%d %%): small problem, launch/tile "
+                 "overhead%s%s",
+                 pct, blas[0] ? "; " : "", blas);
+    else if (blas[0])
+        snprintf(buf, len, "GEMM at %d %% of the roof: %s; a core type below the CPU's widest "
+                           "vectors halves the rate or worse",
+                 pct, blas);
+    else
+        snprintf(buf, len,
+                 "compute-bound but at %d %% of the roof: the kernel does not reach peak "
+                 "(vectorisation, threads, precision path)",
+                 pct);
+}
+
+static void memory_note(const rl_results *r, const rl_case_result *c, int pct, char *buf,
+                        size_t len)
+{
+    const bool small_ws = strncmp(c->cache, "flushed", 7) == 0 && strstr(c->cache, "< 4x") != NULL;
+    rl_fusion_pair pair;
+    if (small_ws) {
+        snprintf(buf, len,
+                 "working set below 4x the last-level cache: measures cache and call overhead, "
+                 "not DRAM (%d %% of prediction)",
+                 pct);
+    } else if (rl_op_is_unfused(c->op) && r && rl_fusion_pair_of(r, c, &pair)) {
+        char pred[48] = "";
+        if (isfinite(pair.predicted_gain))
+            snprintf(pred, sizeof pred, " (%.2fx predicted)", pair.predicted_gain);
+        snprintf(buf, len,
+                 "unfused chain at %d %% of a prediction that counts each intermediate's write "
+                 "and re-read; its fused twin %s runs %.2fx faster here%s",
+                 pct, rl_op_name(pair.fused->op), pair.measured_gain, pred);
+    } else if (rl_op_is_unfused(c->op)) {
+        snprintf(buf, len,
+                 "unfused chain at %d %% of a prediction that already counts each intermediate's "
+                 "write and re-read: its steps do not reach the bandwidth roof (run %s beside "
+                 "it to measure what fusing gains)",
+                 pct, rl_op_name(rl_op_fused_partner(c->op)));
+    } else if (rl_op_has_fusion_pair(c->op)) {
+        /* a fused kernel: fusing is done; the gap is its own bandwidth */
+        snprintf(buf, len,
+                 "memory-bound at %.2g FLOP/B, a fused kernel reaching %d %% of the bandwidth "
+                 "roof: its loads and stores do not stream at the roof (vector width, threads, "
+                 "prefetch)",
+                 c->intensity, pct);
+    } else {
+        snprintf(buf, len,
+                 "memory-bound at %.2g FLOP/B, reaching %d %% of the bandwidth roof: raise the "
+                 "kernel's bandwidth, or fuse it with a neighbouring op to raise intensity",
+                 c->intensity, pct);
+    }
+}
+
+bool rl_case_why(const rl_results *r, const rl_case_result *c, char *buf, size_t len)
+{
+    if (len)
+        buf[0] = '\0';
+    double ratio = rl_case_ratio(c);
+    if (!(ratio < 0.5))
+        return false;
+    int pct = (int)lround(100 * ratio);
+    if (overhead_bound(r, c, pct, buf, len))
+        return true;
+    if (strcmp(c->predicted.bound, "compute") == 0)
+        compute_note(r, c, pct, buf, len);
+    else
+        memory_note(r, c, pct, buf, len);
+    return true;
+}
