@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/rl_case_flags.h"
 #include "report/roofline_internal.h"
 
 char *rl_svg_render(svg_plot *p)
@@ -98,8 +99,12 @@ static void validation_text(const rl_case_result *c, char *buf, size_t len)
                  c->validation.tolerance);
 }
 
-static void case_title(const rl_case_result *c, char *buf, size_t len)
+static void case_title(const rl_results *r, const rl_case_result *c, char *buf, size_t len)
 {
+    /* MFU as the table shows it (against the measured FMA peak where the
+     * datasheet's is an estimate), and over 100 % only with its reason */
+    rl_case_flags flags;
+    rl_case_flags_of(r, c, &flags);
     char rate[48], bw[48], t[32], prate[48], pt[32], val[96];
     rl_format_si(c->flop_per_s, "FLOP/s", rate, sizeof rate);
     rl_format_si(c->byte_per_s, "B/s", bw, sizeof bw);
@@ -119,10 +124,11 @@ static void case_title(const rl_case_result *c, char *buf, size_t len)
         rl_svg_ratio_text(ratio, "", rt, sizeof rt);
         n += snprintf(buf + n, len - (size_t)n,
                       "\npredicted %s, %s, %s-bound\nmeasured/predicted %s (%s against %s)"
-                      "\nMFU predicted %.1f %%, measured %.1f %%",
+                      "\nMFU predicted %.1f %%, measured %.1f %%%s%s%s",
                       prate, pt, c->predicted.bound[0] ? c->predicted.bound : "?",
-                      rt[0] ? rt : "?", t, pt, 100 * c->predicted.mfu,
-                      100 * c->predicted.measured_mfu);
+                      rt[0] ? rt : "?", t, pt, 100 * c->predicted.mfu, 100 * flags.mfu,
+                      flags.mfu_vs_measured ? " (against the measured FMA peak)" : "",
+                      flags.mfu_over_100 ? "\n" : "", flags.mfu_why);
     } else {
         n += snprintf(buf + n, len - (size_t)n, "\nno prediction (no peaks known)");
     }
@@ -201,7 +207,7 @@ char *rl_roofline_svg_string(const rl_results *r)
         }
         q->gap = rl_svg_gap(q->y1, q->y2);
         rl_svg_note_roof_precision(p, c->predicted.present ? c->predicted.roof : "");
-        case_title(c, q->title, sizeof q->title);
+        case_title(r, c, q->title, sizeof q->title);
         rl_svg_case_label(c, "", q->y2 > 0 ? q->y1 / q->y2 : NAN, q->label, sizeof q->label);
     }
     char *svg = rl_svg_render(p);

@@ -93,6 +93,12 @@ assert "above the measured fp32 simd roof" in row and "MFU 108.2 % &gt; 100 %" i
 assert "MFU is taken against the measured FMA peak" in page and "Note: MFU is taken" in log
 row = case_rows["gemm/fp32/m=2048,n=2048,k=2048"]
 assert "92.8 % (vs measured)" in row and "would give 111.6 %" in row, row
+svg = open(sys.argv[2].replace("report.html", "roofline.svg"), encoding="utf-8").read()
+for title in re.findall(r"<title>(.*?)</title>", svg, re.S):
+    m = re.search(r"MFU predicted [0-9.]+ %, measured ([0-9.]+) %", title)
+    if m and float(m.group(1)) > 100:
+        assert "&gt; 100 %: " in title, title
+assert "measured 108.2 % (against the measured FMA peak)" in svg
 print(f"ok: flags ({noisy} noisy, {stale} above a measured roof)")
 
 # notes: the GEMM names the core type and the variable that forced it; no
