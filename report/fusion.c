@@ -62,7 +62,17 @@ static void find_causes(const rl_results *r, rl_fusion_pair *p)
     const rl_case_result *f = p->fused, *u = p->unfused;
     char text[256], a[32], b[32];
     p->cause[0] = '\0';
-    if (f->time_s.cv > RL_NOISY_CV || u->time_s.cv > RL_NOISY_CV) {
+    /* the gain is a ratio of two medians: its relative uncertainty is about
+     * the sum of theirs (rl_median_noise, recorded by the stopping rule) */
+    const double spread = f->noise + u->noise;
+    const double line = p->measured_gain < 1 ? 1.0 : 0.5 * p->predicted_gain;
+    if (f->stop_reason[0] && u->stop_reason[0] && isfinite(spread) &&
+        p->measured_gain * (1 + spread) >= line) {
+        snprintf(text, sizeof text,
+                 "noise: the medians are known to +/-%.1f %% and +/-%.1f %%, as wide as the gap",
+                 100 * f->noise, 100 * u->noise);
+        add_cause(p->cause, sizeof p->cause, text);
+    } else if (f->time_s.cv > RL_NOISY_CV || u->time_s.cv > RL_NOISY_CV) {
         snprintf(text, sizeof text,
                  "noise: the samples' CV is %.2f (fused) and %.2f (unfused), above %.2f",
                  f->time_s.cv, u->time_s.cv, RL_NOISY_CV);

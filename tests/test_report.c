@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "report/rl_compare.h"
+#include "report/rl_fusion.h"
 #include "report/rl_report.h"
 #include "report/rl_results.h"
 #include "report/rl_roofline_svg.h"
@@ -489,6 +490,61 @@ static void test_why(void **state)
 /* Notes grounded in the run's facts: the fused twin's gain, the BLAS core
  * and its override, the measured launch overhead; a fused kernel is never
  * told to fuse. */
+/* Fused/unfused pairs are found at every shape present, never across shapes
+ * or precisions, and a short gain names the noise when the medians' own
+ * noise spans the gap. */
+static void test_fusion_pairs(void **state)
+{
+    (void)state;
+    rl_results r;
+    rl_results_init(&r);
+    rl_err err;
+    const int64_t shapes[][2] = {{512, 768}, {8192, 4096}};
+    for (int i = 0; i < 2; i++) {
+        const double n = (double)shapes[i][0] * (double)shapes[i][1];
+        rl_case_result f = make_case("bias_gelu", RL_OP_BIAS_GELU, RL_PREC_FP32, 20 * n, 8 * n,
+                                     1.0, 1e12);
+        f.shape.rows = shapes[i][0];
+        f.shape.cols = shapes[i][1];
+        f.time_s.median = f.predicted.time_s / 0.8;
+        f.time_s.cv = 0.01;
+        snprintf(f.backend, sizeof f.backend, "cpu");
+        snprintf(f.stop_reason, sizeof f.stop_reason, "timeout");
+        f.noise = 0.03;
+        rl_case_result u = f;
+        u.op = RL_OP_BIAS_GELU_UNFUSED;
+        u.bytes = 16 * n;
+        u.predicted.time_s = u.bytes / 100e9;
+        /* the small shape: 0.97x, inside +/-6 %; the large one 1.6x */
+        u.time_s.median = f.time_s.median * (i == 0 ? 0.97 : 1.6);
+        assert_int_equal(rl_results_append(&r, &f, &err), RL_OK);
+        assert_int_equal(rl_results_append(&r, &u, &err), RL_OK);
+    }
+    /* an unfused case with no fused twin at its precision */
+    rl_case_result lone = r.cases[1];
+    lone.precision = RL_PREC_FP64;
+    assert_int_equal(rl_results_append(&r, &lone, &err), RL_OK);
+    size_t n;
+    rl_fusion_pair *pairs = rl_fusion_pairs(&r, &n);
+    assert_non_null(pairs);
+    assert_int_equal(n, 2);
+    assert_ptr_equal(pairs[0].fused, &r.cases[0]);
+    assert_ptr_equal(pairs[0].unfused, &r.cases[1]);
+    assert_ptr_equal(pairs[1].fused, &r.cases[2]);
+    assert_near(pairs[0].measured_gain, 0.97, 1e-12);
+    assert_near(pairs[0].predicted_gain, 2.0, 1e-12);
+    assert_near(pairs[0].byte_ratio, 2.0, 1e-12);
+    assert_true(pairs[0].flagged);
+    assert_string_equal(pairs[0].flag, "the unfused chain is faster");
+    assert_non_null(strstr(pairs[0].cause, "noise: the medians are known to +/-3.0 % and +/-3.0 %"));
+    /* 1.6x of 2x predicted: 0.8 of the prediction, not flagged */
+    assert_near(pairs[1].measured_gain, 1.6, 1e-12);
+    assert_false(pairs[1].flagged);
+    assert_string_equal(pairs[1].cause, "");
+    free(pairs);
+    rl_results_free(&r);
+}
+
 static void test_why_grounded(void **state)
 {
     (void)state;
@@ -711,6 +767,7 @@ int main(void)
         cmocka_unit_test(test_html),
         cmocka_unit_test(test_why),
         cmocka_unit_test(test_why_grounded),
+        cmocka_unit_test(test_fusion_pairs),
         cmocka_unit_test(test_compare),
         cmocka_unit_test(test_merge),
         cmocka_unit_test(test_strip_chart),
