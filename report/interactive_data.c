@@ -172,9 +172,16 @@ static void measured_json(cJSON *root, const rl_results *run)
     cJSON *pts = cJSON_AddArrayToObject(root, "measured");
     if (!run)
         return;
-    cJSON_AddStringToObject(root, "measured_on",
-                            run->info.device_description[0] ? run->info.device_description
-                                                            : run->info.device);
+    /* what the points were measured on, in words: "AMD EPYC, 2 threads" */
+    char on[400];
+    const rl_run_info *in = &run->info;
+    if (strncmp(in->device, "cpu", 3) == 0 && in->cpu.model[0])
+        snprintf(on, sizeof on, "%s%s%s", in->cpu.model, in->device_description[0] ? ", " : "",
+                 in->device_description);
+    else
+        snprintf(on, sizeof on, "%s", in->device_description[0] ? in->device_description
+                                                                : in->device);
+    cJSON_AddStringToObject(root, "measured_on", on);
     for (size_t i = 0; i < run->count; i++) {
         const rl_case_result *c = &run->cases[i];
         /* only what a FLOP/s axis can show */

@@ -11,8 +11,9 @@
  * interactive.sh sets the controls in Chromium and holds every number equal to
  * `rooflab predict --json`: change one side and change the other.
  *
- * Test hook: the URL's hash sets the controls (#device=orin-nx-16gb&mode=MAXN&
- * precision=fp16&op=gemm&m=512&n=512&k=512&predict=1), and #batch=<base64url of
+ * Links and the test hook: the URL's hash sets the controls (#device=orin-nx-16gb&
+ * mode=MAXN&precision=fp16&op=gemm&m=512&n=512&k=512&predict=1; only=lab shows the
+ * panel alone), and #batch=<base64url of
  * a JSON list of such settings> applies each in turn through the controls and
  * writes what the page then shows, as JSON, into #rl-lab-batch.
  * Plain ES5, no library, nothing fetched. */
@@ -345,7 +346,7 @@
     }
 
     /* ---- the chart ------------------------------------------------------------ */
-    var W = 720, H = 470, ML = 96, MR = 18, MT = 16, MB = 52;
+    var W = 730, H = 470, ML = 106, MR = 18, MT = 16, MB = 52;
 
     function drawChart(ev, reveal) {
         while (chartBox.firstChild) chartBox.removeChild(chartBox.firstChild);
@@ -363,7 +364,7 @@
         var pts = D.measured && showMeasured.checked ? D.measured : [];
         /* ranges, in decades: the ridge with room on both sides, the point, the measured points */
         var xs = [r.ridge / 100, r.ridge * 20], ys = [roof.flop_per_s * 2];
-        if (r.intensity > 0) { xs.push(r.intensity / 3, r.intensity * 3); ys.push(r.attainable / 3); }
+        if (reveal && r.intensity > 0) { xs.push(r.intensity / 3, r.intensity * 3); ys.push(r.attainable / 3); }
         if (r.mufuCeiling > 0) ys.push(r.mufuCeiling / 2);
         pts.forEach(function (p) {
             xs.push(p.intensity / 2, p.intensity * 2);
@@ -433,7 +434,15 @@
          * along its diagonal a third of the way up */
         plot.appendChild(svgEl('text', {x: ML + pw - 8, y: Y(r.peak) - 7, 'text-anchor': 'end',
             'class': 'lab-roof-label'}, roof.name + ' peak ' + si(r.peak, 'FLOP/s')));
-        var xa = X(x0), xb = X(r.ridge), lx = xa + Math.max(0, (xb - xa) * 0.3);
+        var xa = X(x0), xb = X(r.ridge), lx = xa, best = Infinity;
+        for (var f = 0.15; f <= 0.61; f += 0.05) { /* the spot with the fewest measured points near */
+            var cx = xa + (xb - xa) * f, cy = Y(Math.pow(10, (cx - ML) / dec + lx0) * r.bw), near = 0;
+            pts.forEach(function (p) {
+                var dx = X(p.intensity) - cx, dy = Y(p.flop_per_s) - cy;
+                if (Math.abs(dx + dy) < 90 && Math.abs(dx - dy) < 40) near++;
+            });
+            if (near < best) { best = near; lx = cx; }
+        }
         var lyv = Y(Math.pow(10, (lx - ML) / dec + lx0) * r.bw);
         plot.appendChild(svgEl('text', {x: lx, y: lyv - 8, transform: 'rotate(-45 ' + lx + ' ' + (lyv - 8) + ')',
             'class': 'lab-roof-label'}, m.mem + ' ' + si(r.bw, 'B/s')));
@@ -443,7 +452,10 @@
             plot.appendChild(svgEl('text', {x: ML + pw - 8, y: Y(r.mufuCeiling) + 15, 'text-anchor': 'end',
                 'class': 'lab-mufu-label'}, 'exp unit (MUFU) ceiling ' + si(r.mufuCeiling, 'FLOP/s')));
         }
-        /* the run's measured points */
+        /* the run's measured points, named under the memory-bound label */
+        if (pts.length)
+            plot.appendChild(svgEl('text', {x: ML + 8, y: MT + 36, 'class': 'lab-legend'},
+                '\u25c6 measured in this run (' + (D.measured_on || 'this run\u2019s device') + ')'));
         pts.forEach(function (p) {
             var g = svgEl('g', {'class': 'lab-measured'});
             g.appendChild(svgEl('title', {}, p.name + ': ' + si(p.flop_per_s, 'FLOP/s') + ' at ' +
@@ -749,7 +761,15 @@
             runBatch(JSON.parse(atob(b64)));
             return;
         }
+        if (s.only === 'lab') showOnlyLab();
         apply(s);
+    }
+    /* Presentation: the panel alone (#only=lab), for a projector or a screenshot. */
+    function showOnlyLab() {
+        Array.prototype.forEach.call(document.body.children, function (c) {
+            if (c !== root && c.tagName !== 'SCRIPT' && c.tagName !== 'STYLE') c.hidden = true;
+        });
+        root.classList.add('lab-only');
     }
 
     /* ---- start ------------------------------------------------------------------- */
