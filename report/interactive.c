@@ -3,6 +3,7 @@
  * itself, all inline: the page fetches nothing. */
 #include "report/rl_interactive.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,4 +43,27 @@ void rl_interactive_panel(rl_sbuf *b, const rl_results *run, const rl_lab_start 
     put_json_in_script(b, json);
     free(json);
     rl_sbuf_printf(b, "</script>\n<script>\n%s</script>\n", rl_lab_js);
+}
+
+void rl_interactive_predictions_panel(rl_sbuf *b, const rl_prediction_plot *pl)
+{
+    rl_lab_start start;
+    memset(&start, 0, sizeof start);
+    if (pl && pl->count > 0) {
+        const rl_predicted_point *c = &pl->points[0];
+        if (c->device < pl->device_count) {
+            /* a device's label is "ID" or "ID@MODE" */
+            const char *label = pl->devices[c->device].label;
+            const char *at = strchr(label, '@');
+            const size_t n = at ? (size_t)(at - label) : strlen(label);
+            snprintf(start.device, sizeof start.device, "%.*s", (int)n, label);
+            if (at)
+                snprintf(start.power_mode, sizeof start.power_mode, "%s", at + 1);
+        }
+        snprintf(start.precision, sizeof start.precision, "%s", rl_precision_name(c->precision));
+        start.has_case = true;
+        start.op = c->op;
+        start.shape = c->shape;
+    }
+    rl_interactive_panel(b, NULL, &start);
 }

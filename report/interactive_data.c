@@ -206,7 +206,7 @@ static const rl_catalog_entry *start_device(const rl_catalog *cat, const rl_resu
                                             const rl_lab_start *start)
 {
     const rl_catalog_entry *e = NULL;
-    if (start && start->device)
+    if (start && start->device[0])
         e = rl_catalog_find(cat, start->device);
     if (!e && run && run->info.device_description[0])
         e = rl_catalog_match_cuda(cat, run->info.device_description);
@@ -215,6 +215,31 @@ static const rl_catalog_entry *start_device(const rl_catalog *cat, const rl_resu
     if (!e && cat->count > 0)
         e = &cat->entries[0];
     return e;
+}
+
+/* "start": the settings the page applies first, as its URL hash would. */
+static void start_json(cJSON *root, const rl_catalog_entry *e, const rl_lab_start *start)
+{
+    cJSON *st = cJSON_AddObjectToObject(root, "start");
+    cJSON_AddStringToObject(st, "device", e->id);
+    if (start && start->power_mode[0] && start->device[0] && strcmp(start->device, e->id) == 0)
+        cJSON_AddStringToObject(st, "mode", start->power_mode);
+    cJSON_AddStringToObject(st, "precision",
+                            start && start->precision[0] ? start->precision : "fp16");
+    const bool own = start && start->has_case &&
+                     (start->op == RL_OP_GEMM || rl_op_is_rowwise(start->op));
+    const rl_shape gemm512 = {.m = 512, .n = 512, .k = 512};
+    const rl_shape *s = own ? &start->shape : &gemm512;
+    const rl_op op = own ? start->op : RL_OP_GEMM;
+    cJSON_AddStringToObject(st, "op", rl_op_name(op));
+    if (op == RL_OP_GEMM) {
+        cJSON_AddNumberToObject(st, "m", (double)s->m);
+        cJSON_AddNumberToObject(st, "n", (double)s->n);
+        cJSON_AddNumberToObject(st, "k", (double)s->k);
+    } else {
+        cJSON_AddNumberToObject(st, "rows", (double)s->rows);
+        cJSON_AddNumberToObject(st, "cols", (double)s->cols);
+    }
 }
 
 rl_status rl_interactive_data_json(const rl_results *run, const rl_lab_start *start, char **out,
@@ -260,13 +285,7 @@ rl_status rl_interactive_data_json(const rl_results *run, const rl_lab_start *st
             s = RL_ERR_INVALID;
     }
     measured_json(root, run);
-    const rl_catalog_entry *e = start_device(&cat, run, start);
-    cJSON *st = cJSON_AddObjectToObject(root, "start");
-    cJSON_AddStringToObject(st, "device", e->id);
-    if (start && start->power_mode)
-        cJSON_AddStringToObject(st, "mode", start->power_mode);
-    cJSON_AddStringToObject(st, "precision",
-                            start && start->precision ? start->precision : "fp16");
+    start_json(root, start_device(&cat, run, start), start);
     rl_catalog_free(&cat);
     if (s == RL_OK) {
         *out = cJSON_PrintUnformatted(root);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/rl_interactive.h"
 #include "report/rl_report.h"
 #include "report/rl_results.h"
 #include "report/rl_sbuf.h"
@@ -91,8 +92,7 @@ static void predictions_table(rl_sbuf *b, const rl_prediction_plot *pl)
 /* Panels after the picture: each is one call here. */
 static void panels(rl_sbuf *b, const rl_prediction_plot *pl)
 {
-    (void)b;
-    (void)pl;
+    rl_interactive_predictions_panel(b, pl); /* the lab's roofline, any catalog device */
 }
 
 char *rl_predict_report_html_string(const rl_prediction_plot *pl)

@@ -19,16 +19,19 @@
 #define RL_INTERACTIVE_H
 
 #include "report/rl_results.h"
+#include "report/rl_roofline_svg.h"
 #include "report/rl_sbuf.h"
 #include "rl/status.h"
 
-/* Where the panel starts: a catalog id, a power mode name ("15W",
- * "MAXN_SUPER@super"), a precision name. NULL fields: the run's device
- * where the catalog knows it (else h100-sxm5), its default mode, fp16. */
+/* Where the panel starts. Empty fields: the run's device where the catalog
+ * knows it (else h100-sxm5), its default power mode, fp16, GEMM 512^3. */
 typedef struct rl_lab_start {
-    const char *device;
-    const char *power_mode;
-    const char *precision;
+    char device[64];     /* a catalog id */
+    char power_mode[64]; /* "15W", "MAXN_SUPER@super" */
+    char precision[16];
+    bool has_case; /* op and shape below are set */
+    rl_op op;
+    rl_shape shape;
 } rl_lab_start;
 
 /* Append the panel (its markup, the embedded data and the script) to an
@@ -36,6 +39,10 @@ typedef struct rl_lab_start {
  * `start` may be NULL. When the catalog cannot be read the panel is one
  * line saying why; nothing else fails. */
 void rl_interactive_panel(rl_sbuf *b, const rl_results *run, const rl_lab_start *start);
+
+/* The panel of a page of predictions (rooflab predict --out): it starts on
+ * the first predicted case, its device, power mode and precision. */
+void rl_interactive_predictions_panel(rl_sbuf *b, const rl_prediction_plot *pl);
 
 /* The panel's data as a newly allocated JSON text (free with free()), the
  * object the page embeds: {"schema": "rooflab.lab/1", "precisions": [...],

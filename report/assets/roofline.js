@@ -773,11 +773,9 @@
     }
 
     /* ---- start ------------------------------------------------------------------- */
-    setSelect(deviceSel, D.start.device);
     fillModes();
-    if (D.start.mode) setMode(D.start.mode);
-    setSelect(precSel, D.start.precision);
     showShapeFields();
+    apply(D.start); /* the device, mode, precision and case the page opens on */
     syncSlider();
     render();
     fromHash();
