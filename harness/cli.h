@@ -5,11 +5,16 @@
 #ifndef RL_CLI_H
 #define RL_CLI_H
 
+#include <stdbool.h>
+
 int rl_cli_run(int argc, char **argv);
 int rl_cli_bench(int argc, char **argv);
 int rl_cli_version(int argc, char **argv);
 int rl_cli_devices(int argc, char **argv);
 int rl_cli_predict(int argc, char **argv);
+/* predict --suite llm (cli_predict_llm.c): whether argv asks for it, and the command. */
+bool rl_cli_predict_is_llm(int argc, char **argv);
+int rl_cli_predict_llm(int argc, char **argv);
 int rl_cli_fit(int argc, char **argv);
 int rl_cli_ceilings(int argc, char **argv);
 int rl_cli_report(int argc, char **argv);

@@ -401,6 +401,8 @@ static int print_many(const predict_options *o, const rl_predict_set *s)
 
 int rl_cli_predict(int argc, char **argv)
 {
+    if (rl_cli_predict_is_llm(argc, argv)) /* --suite llm: cli_predict_llm.c */
+        return rl_cli_predict_llm(argc, argv);
     predict_options o;
     rl_err err;
     bool help;

@@ -369,7 +369,8 @@ static rl_status check_shape_early(const rl_shape *shape, uint32_t op_mask,
                                    uint32_t precision_mask, rl_err *err)
 {
     for (int op = 0; op < RL_OP_COUNT; op++) {
-        const bool takes = op == RL_OP_GEMM ? shape->m > 0
+        const bool takes = rl_op_predict_only((rl_op)op) ? false
+                           : op == RL_OP_GEMM ? shape->m > 0
                            : rl_op_is_rowwise((rl_op)op) ? shape->rows > 0
                                                          : shape->count > 0;
         if (!takes || (op_mask && !(op_mask & (1u << op))))

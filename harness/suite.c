@@ -97,7 +97,8 @@ rl_status rl_suite_build(const rl_suite_request *req, rl_case_spec **cases, size
             const rl_shape *sh = &req->shape[i];
             const size_t before = l.count;
             for (int op = 0; op < RL_OP_COUNT; op++) {
-                const bool takes = op == RL_OP_GEMM ? sh->m > 0
+                const bool takes = rl_op_predict_only((rl_op)op) ? false
+                                   : op == RL_OP_GEMM ? sh->m > 0
                                    : rl_op_is_rowwise((rl_op)op) ? sh->rows > 0
                                                                  : sh->count > 0;
                 const uint32_t mask = op == RL_OP_GEMM ? gemm_mask : other_mask;

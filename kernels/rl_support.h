@@ -29,6 +29,11 @@ static inline bool rl_cpu_runs(rl_op op, rl_precision p, rl_err *err)
         rl_fail(err, RL_ERR_INVALID, "cpu backend: unknown op or precision");
         return false;
     }
+    if (rl_op_predict_only(op) || op == RL_OP_SILU_GATE) {
+        rl_fail(err, RL_ERR_UNSUPPORTED, "cpu backend: %s has no kernel (it is predicted only)",
+                rl_op_name(op));
+        return false;
+    }
     if (p == RL_PREC_FP32 || p == RL_PREC_FP64)
         return true;
     if (op == RL_OP_GEMM)
@@ -51,6 +56,11 @@ static inline bool rl_cuda_runs(rl_op op, rl_precision p, int cc_major, int cc_m
 {
     if (op < 0 || op >= RL_OP_COUNT || p < 0 || p >= RL_PREC_COUNT) {
         rl_fail(err, RL_ERR_INVALID, "cuda: unknown op or precision");
+        return false;
+    }
+    if (rl_op_predict_only(op) || op == RL_OP_SILU_GATE) {
+        rl_fail(err, RL_ERR_UNSUPPORTED, "cuda: %s has no kernel (it is predicted only)",
+                rl_op_name(op));
         return false;
     }
     switch (op) {

@@ -26,6 +26,9 @@ static const char *const op_names[RL_OP_COUNT] = {
     [RL_OP_COPY] = "copy",
     [RL_OP_TRIAD] = "triad",
     [RL_OP_FMA] = "fma",
+    [RL_OP_SILU_GATE] = "silu_gate",
+    [RL_OP_GELU_GATE] = "gelu_gate",
+    [RL_OP_RESIDUAL_ADD] = "residual_add",
 };
 
 static const char *const precision_names[RL_PREC_COUNT] = {
@@ -64,7 +67,8 @@ rl_status rl_op_parse(const char *name, rl_op *op, rl_err *err)
     }
     return rl_fail(err, RL_ERR_INVALID,
                    "unknown op '%s' (known: gemm, layernorm, softmax, residual_layernorm, "
-                   "scale_mask_softmax, bias_gelu, their _unfused chains, copy, triad, fma)",
+                   "scale_mask_softmax, bias_gelu, their _unfused chains, copy, triad, fma, "
+                   "silu_gate, gelu_gate, residual_add)",
                    name ? name : "");
 }
 
@@ -128,9 +132,22 @@ bool rl_op_is_rowwise(rl_op op)
     case RL_OP_SCALE_MASK_SOFTMAX:
     case RL_OP_SCALE_MASK_SOFTMAX_UNFUSED:
     case RL_OP_BIAS_GELU:
-    case RL_OP_BIAS_GELU_UNFUSED: return true;
+    case RL_OP_BIAS_GELU_UNFUSED:
+    case RL_OP_SILU_GATE:
+    case RL_OP_GELU_GATE:
+    case RL_OP_RESIDUAL_ADD: return true;
     default: return false;
     }
+}
+
+bool rl_op_predict_only(rl_op op)
+{
+    return op == RL_OP_GELU_GATE || op == RL_OP_RESIDUAL_ADD;
+}
+
+int64_t rl_gemm_batch(const rl_shape *s)
+{
+    return s->batch > 1 ? s->batch : 1;
 }
 
 rl_op rl_op_fused_partner(rl_op op)
@@ -198,6 +215,11 @@ rl_status rl_shape_validate(rl_op op, rl_precision p, const rl_shape *s, rl_err 
         RL_TRY(require_positive("m", s->m, err));
         RL_TRY(require_positive("n", s->n, err));
         RL_TRY(require_positive("k", s->k, err));
+        if (s->batch < 0)
+            return rl_fail(err, RL_ERR_INVALID, "batch must be positive (got %lld)",
+                           (long long)s->batch);
+    } else if (s->batch > 1) {
+        return rl_fail(err, RL_ERR_INVALID, "%s: only gemm takes a batch", rl_op_name(op));
     } else if (rl_op_is_rowwise(op)) {
         RL_TRY(require_positive("rows", s->rows, err));
         RL_TRY(require_positive("cols", s->cols, err));
@@ -234,9 +256,12 @@ rl_status rl_op_signature_of(rl_op op, rl_precision p, const rl_shape *s, rl_op_
     int64_t mat = 0, a = 0, b = 0, c = 0;
 
     if (op == RL_OP_GEMM) {
-        if (!mul_ok(s->m, s->k, &a) || !mul_ok(s->k, s->n, &b) || !mul_ok(s->m, s->n, &c))
-            return rl_fail(err, RL_ERR_INVALID, "gemm: m, n, k must be positive and m*k, k*n, "
-                                                "m*n must fit in 64 bits");
+        const int64_t nb = rl_gemm_batch(s);
+        if (!mul_ok(s->m, s->k, &a) || !mul_ok(s->k, s->n, &b) || !mul_ok(s->m, s->n, &c) ||
+            !mul_ok(a, nb, &a) || !mul_ok(b, nb, &b) || !mul_ok(c, nb, &c))
+            return rl_fail(err, RL_ERR_INVALID, "gemm: m, n, k must be positive and "
+                                                "batch*m*k, batch*k*n, batch*m*n must fit in "
+                                                "64 bits");
         add_tensor(sig, "a", RL_TENSOR_IN, in, RL_FILL_SIGNED, a);
         add_tensor(sig, "b", RL_TENSOR_IN, in, RL_FILL_SIGNED, b);
         add_tensor(sig, "c", RL_TENSOR_OUT, out, RL_FILL_SIGNED, c);
@@ -293,6 +318,17 @@ rl_status rl_op_signature_of(rl_op op, rl_precision p, const rl_shape *s, rl_op_
         add_tensor(sig, "y", RL_TENSOR_OUT, out, RL_FILL_SIGNED, mat);
         add_tensor(sig, "biased", RL_TENSOR_SCRATCH, in, RL_FILL_SIGNED, mat);
         break;
+    case RL_OP_SILU_GATE:
+    case RL_OP_GELU_GATE:
+        add_tensor(sig, "gate", RL_TENSOR_IN, in, RL_FILL_SMALL, mat);
+        add_tensor(sig, "up", RL_TENSOR_IN, in, RL_FILL_SIGNED, mat);
+        add_tensor(sig, "y", RL_TENSOR_OUT, out, RL_FILL_SIGNED, mat);
+        break;
+    case RL_OP_RESIDUAL_ADD:
+        add_tensor(sig, "x", RL_TENSOR_IN, in, RL_FILL_SIGNED, mat);
+        add_tensor(sig, "residual", RL_TENSOR_IN, in, RL_FILL_SIGNED, mat);
+        add_tensor(sig, "h", RL_TENSOR_OUT, out, RL_FILL_SIGNED, mat);
+        break;
     case RL_OP_COPY:
         add_tensor(sig, "a", RL_TENSOR_IN, in, RL_FILL_SIGNED, s->count);
         add_tensor(sig, "c", RL_TENSOR_OUT, out, RL_FILL_SIGNED, s->count);
@@ -330,11 +366,14 @@ uint64_t rl_op_footprint_bytes(rl_op op, rl_precision p, const rl_shape *shape)
  *             the per-row rsqrt and divisions are not counted.
  *  softmax:   max 1 + subtract 1 + exp 1 + sum 1 + multiply by 1/sum 1 = 5.
  *  gelu (tanh form) 0.5*x*(1 + tanh(s*(x + 0.044715*x^3))): x^3 2, *c 1,
- *             + x 1, *s 1, tanh 1, 1+ 1, *x 1, *0.5 1 = 9. */
+ *             + x 1, *s 1, tanh 1, 1+ 1, *x 1, *0.5 1 = 9.
+ *  silu       g / (1 + exp(-g)): exp 1, 1+ 1, divide 1 = 3 (the negation
+ *             is a sign flip folded into the exp's argument, not counted). */
 enum {
     LAYERNORM_FLOP_PER_ELEM = 8,
     SOFTMAX_FLOP_PER_ELEM = 5,
     GELU_FLOP_PER_ELEM = 9,
+    SILU_FLOP_PER_ELEM = 3,
 };
 
 /* Passes of copy/triad over their arrays (iters; 0 means one). */
@@ -347,7 +386,12 @@ double rl_op_flops(rl_op op, const rl_shape *s)
 {
     const double mat = (double)s->rows * (double)s->cols;
     switch (op) {
-    case RL_OP_GEMM: return 2.0 * (double)s->m * (double)s->n * (double)s->k;
+    case RL_OP_GEMM:
+        return 2.0 * (double)rl_gemm_batch(s) * (double)s->m * (double)s->n * (double)s->k;
+    /* the activation, then one multiply by up */
+    case RL_OP_SILU_GATE: return (SILU_FLOP_PER_ELEM + 1) * mat;
+    case RL_OP_GELU_GATE: return (GELU_FLOP_PER_ELEM + 1) * mat;
+    case RL_OP_RESIDUAL_ADD: return mat;
     case RL_OP_LAYERNORM: return LAYERNORM_FLOP_PER_ELEM * mat;
     case RL_OP_SOFTMAX: return SOFTMAX_FLOP_PER_ELEM * mat;
     case RL_OP_RESIDUAL_LAYERNORM:
@@ -372,9 +416,16 @@ double rl_op_bytes(rl_op op, rl_precision p, const rl_shape *s)
     const double mat = (double)s->rows * (double)s->cols;
     const double row = (double)s->cols;
     switch (op) {
+    /* each product reads its own A and B and writes its own C */
     case RL_OP_GEMM:
-        return ((double)s->m * (double)s->k + (double)s->k * (double)s->n) * e_in +
-               (double)s->m * (double)s->n * e_out;
+        return (double)rl_gemm_batch(s) *
+               (((double)s->m * (double)s->k + (double)s->k * (double)s->n) * e_in +
+                (double)s->m * (double)s->n * e_out);
+    /* read gate, up; write y */
+    case RL_OP_SILU_GATE:
+    case RL_OP_GELU_GATE: return 3.0 * mat * e_in;
+    /* read x, r; write h */
+    case RL_OP_RESIDUAL_ADD: return 3.0 * mat * e_in;
     /* read x, gamma, beta; write y */
     case RL_OP_LAYERNORM: return (2.0 * mat + 2.0 * row) * e_in;
     /* read x; write y */
@@ -428,7 +479,9 @@ double rl_op_transcendentals(rl_op op, const rl_shape *s)
     case RL_OP_SCALE_MASK_SOFTMAX:
     case RL_OP_SCALE_MASK_SOFTMAX_UNFUSED:
     case RL_OP_BIAS_GELU:
-    case RL_OP_BIAS_GELU_UNFUSED: return mat;
+    case RL_OP_BIAS_GELU_UNFUSED:
+    case RL_OP_SILU_GATE:
+    case RL_OP_GELU_GATE: return mat;
     default: return 0.0;
     }
 }
@@ -443,7 +496,8 @@ int64_t rl_op_reduction_length(rl_op op, const rl_shape *s)
 {
     if (op == RL_OP_GEMM)
         return s->k;
-    if (op == RL_OP_BIAS_GELU || op == RL_OP_BIAS_GELU_UNFUSED)
+    if (op == RL_OP_BIAS_GELU || op == RL_OP_BIAS_GELU_UNFUSED || op == RL_OP_SILU_GATE ||
+        op == RL_OP_GELU_GATE || op == RL_OP_RESIDUAL_ADD)
         return 1;
     if (rl_op_is_rowwise(op))
         return s->cols;
@@ -454,7 +508,10 @@ int64_t rl_op_reduction_length(rl_op op, const rl_shape *s)
 
 void rl_shape_format(rl_op op, const rl_shape *s, char *buf, size_t len)
 {
-    if (op == RL_OP_GEMM)
+    if (op == RL_OP_GEMM && s->batch > 1)
+        snprintf(buf, len, "batch=%lld,m=%lld,n=%lld,k=%lld", (long long)s->batch,
+                 (long long)s->m, (long long)s->n, (long long)s->k);
+    else if (op == RL_OP_GEMM)
         snprintf(buf, len, "m=%lld,n=%lld,k=%lld", (long long)s->m, (long long)s->n,
                  (long long)s->k);
     else if (rl_op_is_rowwise(op))

@@ -53,6 +53,9 @@ typedef enum rl_op {
     RL_OP_COPY,
     RL_OP_TRIAD,
     RL_OP_FMA,
+    RL_OP_SILU_GATE,    /* out = silu(gate) * up: the gated MLP's activation (Llama) */
+    RL_OP_GELU_GATE,    /* out = gelu(gate) * up (Gemma's GeGLU); predicted, not measured */
+    RL_OP_RESIDUAL_ADD, /* h = x + r on its own (parallel blocks); predicted, not measured */
     RL_OP_COUNT
 } rl_op;
 
@@ -87,7 +90,11 @@ typedef struct rl_op_exec {
 rl_op_exec rl_op_execution(rl_op op, rl_precision p);
 
 /* A case's shape. Only the fields an op uses are meaningful:
- *   gemm:               C[m x n] = A[m x k] . B[k x n] (row-major)
+ *   gemm:               C[m x n] = A[m x k] . B[k x n] (row-major); with
+ *                       batch > 1, `batch` independent products, each with
+ *                       its own A, B and C (a strided-batched GEMM: the
+ *                       attention products per head, or one expert's rows
+ *                       per expert); batch 0 or 1: one product
  *   row ops:            rows x cols, one reduction per row
  *   copy, triad:        count elements per array; iters passes over them
  *                       (0 or 1: one pass; more keep a cache-sized working
@@ -97,6 +104,7 @@ typedef struct rl_shape {
     int64_t m, n, k;
     int64_t rows, cols;
     int64_t count, iters;
+    int64_t batch; /* gemm only: independent products (0 or 1: one) */
 } rl_shape;
 
 /* Scalars an op takes. Fixed per op so runs are comparable. */
@@ -152,6 +160,11 @@ bool rl_op_is_rowwise(rl_op op);
 /* For an unfused chain, the fused op it is compared with; else op itself. */
 rl_op rl_op_fused_partner(rl_op op);
 bool rl_op_is_unfused(rl_op op);
+/* Ops the model counts for an LLM layer but no backend runs (gelu_gate,
+ * residual_add): suites never expand a --shape into them. */
+bool rl_op_predict_only(rl_op op);
+/* A GEMM's products (shape->batch, at least 1). */
+int64_t rl_gemm_batch(const rl_shape *shape);
 
 /* The fixed scalars of an op (eps = 1e-5, scale = 1/sqrt(cols) for
  * softmax, 3 for triad). */

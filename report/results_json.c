@@ -19,6 +19,8 @@ static void add_shape(cJSON *parent, rl_op op, const rl_shape *s)
 {
     cJSON *o = cJSON_AddObjectToObject(parent, "shape");
     if (op == RL_OP_GEMM) {
+        if (s->batch > 1)
+            cJSON_AddNumberToObject(o, "batch", (double)s->batch);
         cJSON_AddNumberToObject(o, "m", (double)s->m);
         cJSON_AddNumberToObject(o, "n", (double)s->n);
         cJSON_AddNumberToObject(o, "k", (double)s->k);
@@ -293,6 +295,7 @@ static rl_status read_case(const cJSON *o, size_t index, rl_case_result *c, rl_e
     INT(shape, "cols", 0, int_max, c->shape.cols);
     INT(shape, "count", 0, int_max, c->shape.count);
     INT(shape, "iters", 0, int_max, c->shape.iters);
+    INT(shape, "batch", 0, int_max, c->shape.batch);
     NUM(o, "flops", 0, COUNT, 0, c->flops);
     NUM(o, "bytes", 0, COUNT, 0, c->bytes);
     NUM(o, "intensity", 0, COUNT, 0, c->intensity);

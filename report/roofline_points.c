@@ -25,6 +25,9 @@ const char *rl_op_color(rl_op op)
         [RL_OP_COPY] = "#7f7f7f",
         [RL_OP_TRIAD] = "#393b79",
         [RL_OP_FMA] = "#a6761d",
+        [RL_OP_SILU_GATE] = "#1b9e77",
+        [RL_OP_GELU_GATE] = "#66a61e",
+        [RL_OP_RESIDUAL_ADD] = "#e7298a",
     };
     return (unsigned)op < RL_OP_COUNT ? palette[op] : "#000000";
 }

@@ -7,11 +7,13 @@
 #include <cmocka.h>
 
 #include "tests/rl_test.h"
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "devices/rl_catalog.h"
 #include "model/rl_llm.h"
+#include "model/rl_llm_layer.h"
 
 static void load(const char *name, rl_llm_config *c)
 {
@@ -576,6 +578,140 @@ static void dtypes(void **state)
     assert_non_null(strstr(err.msg, "int3"));
 }
 
+/* Sum of count x FLOPs of a layer's kernels whose role starts with one of
+ * the prefixes ("" matches every kernel). */
+static double role_flops(const rl_llm_layer *l, const char *const *roles, int n, bool gemm_only)
+{
+    double f = 0;
+    for (int i = 0; i < l->count; i++) {
+        const rl_llm_kernel *k = &l->kernels[i];
+        bool match = false;
+        for (int r = 0; r < n; r++)
+            match |= strncmp(k->role, roles[r], strlen(roles[r])) == 0;
+        if (match && (!gemm_only || k->op == RL_OP_GEMM))
+            f += k->count * rl_op_flops(k->op, &k->shape);
+    }
+    return f;
+}
+
+/* Per layer, the weight GEMMs do 2 FLOPs per token per weight the token
+ * uses: the layer's active parameters less its norms (these models have
+ * no biases). An independent check of the kernel shapes against the
+ * parameter count of llm_plan.c. */
+static void check_weight_flops(const char *name, rl_llm_phase phase, int64_t batch, int64_t seq)
+{
+    rl_llm_config c;
+    rl_err err;
+    load(name, &c);
+    rl_llm_model_kernels m;
+    assert_int_equal(rl_llm_kernels_build(&c, phase, batch, seq, &m, &err), RL_OK);
+    uint64_t total, active;
+    assert_int_equal(rl_llm_param_counts(&c, &total, &active, &err), RL_OK);
+    const double h = (double)c.hidden, V = (double)c.vocab, L = (double)c.layers;
+    const double norms = (double)c.layout.norms_per_layer * h +
+                         (c.layout.qk_norm ? 2.0 * (double)c.head_dim : 0.0);
+    const double per_layer =
+        ((double)active - (c.tied_embeddings ? 1 : 2) * V * h - h) / L - norms;
+    const double T = (double)m.tokens;
+    static const char *const not_attention[] = {"q_", "k_", "v_", "o_", "gate", "up", "down",
+                                                "router", "expert", "shared"};
+    for (int i = 0; i < m.kinds; i++) {
+        const double got = role_flops(&m.layer[i], not_attention, 10, true);
+        assert_true(fabs(got - 2.0 * T * per_layer) <= 1e-9 * got);
+        /* Q.K^T and P.V: 2 x (2 x heads x queries x attended x head_dim) per sequence */
+        static const char *const attn[] = {"attn_scores", "attn_values"};
+        const double want = 4.0 * (double)batch * (double)c.heads * (double)m.queries *
+                            (double)m.layer[i].attended * (double)c.head_dim;
+        assert_true(fabs(role_flops(&m.layer[i], attn, 2, true) - want) <= 1e-9 * want);
+    }
+    /* the model: the layers, the embedding gather (no FLOPs) and lm_head */
+    double model = 2.0 * (double)batch * V * h;
+    for (int i = 0; i < m.kinds; i++)
+        model += (double)m.layer[i].layers * rl_llm_layer_flops(&m.layer[i]);
+    assert_true(fabs(rl_llm_model_flops(&m) - model) <= 1e-12 * model);
+}
+
+static void layer_kernels(void **state)
+{
+    (void)state;
+    check_weight_flops("llama-3-8b", RL_LLM_PREFILL, 8, 512);
+    check_weight_flops("llama-3-8b", RL_LLM_DECODE, 3, 1000);
+    check_weight_flops("mixtral-8x7b", RL_LLM_DECODE, 1, 4096);
+    check_weight_flops("mixtral-8x7b", RL_LLM_DECODE, 5, 100); /* 10 routed rows, 8 experts */
+    check_weight_flops("mixtral-8x7b", RL_LLM_PREFILL, 2, 77);
+    check_weight_flops("qwen3-30b-a3b", RL_LLM_DECODE, 7, 300);
+    check_weight_flops("gemma-2-2b", RL_LLM_PREFILL, 2, 8192);
+    check_weight_flops("tinyllama-1.1b", RL_LLM_DECODE, 1, 1);
+
+    rl_llm_config c;
+    rl_err err;
+    rl_llm_model_kernels m;
+    /* Llama-3-8B decode: one token per sequence, GQA groups of 4 stacked
+     * against their shared K: batch*KV products of 4 rows */
+    load("llama-3-8b", &c);
+    assert_int_equal(rl_llm_kernels_build(&c, RL_LLM_DECODE, 8, 512, &m, &err), RL_OK);
+    assert_int_equal(m.kinds, 1);
+    assert_int_equal(m.tokens, 8);
+    const rl_llm_kernel *scores = NULL;
+    for (int i = 0; i < m.layer[0].count; i++)
+        if (strcmp(m.layer[0].kernels[i].role, "attn_scores") == 0)
+            scores = &m.layer[0].kernels[i];
+    assert_non_null(scores);
+    assert_int_equal(scores->shape.batch, 8 * 8);
+    assert_int_equal(scores->shape.m, 4);
+    assert_int_equal(scores->shape.n, 512);
+    assert_int_equal(scores->shape.k, 128);
+    /* each K element is read once per group: the cache of 8 x 512 tokens x
+     * 8 KV heads x 128 in fp16, plus Q and the scores */
+    assert_near(rl_op_bytes(RL_OP_GEMM, RL_PREC_FP16, &scores->shape),
+                2.0 * (8.0 * 512 * 8 * 128 + 8.0 * 32 * 128 + 8.0 * 32 * 512), 0.0);
+    assert_int_equal(m.lm_head.shape.m, 8);
+
+    /* Mixtral, one token: its 2 experts' weights, read once each */
+    load("mixtral-8x7b", &c);
+    assert_int_equal(rl_llm_kernels_build(&c, RL_LLM_DECODE, 1, 64, &m, &err), RL_OK);
+    for (int i = 0; i < m.layer[0].count; i++)
+        if (strncmp(m.layer[0].kernels[i].role, "expert_", 7) == 0 &&
+            m.layer[0].kernels[i].op == RL_OP_GEMM) {
+            assert_int_equal(m.layer[0].kernels[i].shape.batch, 2);
+            assert_int_equal(m.layer[0].kernels[i].shape.m, 1);
+        }
+    /* 5 tokens x 2 = 10 rows over 8 experts: 6 take 1 row, 2 take 2 */
+    assert_int_equal(rl_llm_kernels_build(&c, RL_LLM_DECODE, 5, 64, &m, &err), RL_OK);
+    int parts = 0;
+    for (int i = 0; i < m.layer[0].count; i++)
+        if (strcmp(m.layer[0].kernels[i].role, "expert_gate") == 0) {
+            const rl_shape *s = &m.layer[0].kernels[i].shape;
+            assert_true((s->batch == 6 && s->m == 1) || (s->batch == 2 && s->m == 2));
+            parts++;
+        }
+    assert_int_equal(parts, 2);
+
+    /* Gemma 2: half the layers slide over a 4096-token window, which binds
+     * only beyond 4096 tokens */
+    load("gemma-2-2b", &c);
+    assert_int_equal(rl_llm_kernels_build(&c, RL_LLM_PREFILL, 1, 4096, &m, &err), RL_OK);
+    assert_int_equal(m.kinds, 1);
+    assert_int_equal(rl_llm_kernels_build(&c, RL_LLM_DECODE, 1, 10000, &m, &err), RL_OK);
+    assert_int_equal(m.kinds, 2);
+    assert_int_equal(m.layer[0].layers + m.layer[1].layers, c.layers);
+    assert_true(m.layer[1].sliding);
+    assert_int_equal(m.layer[1].attended, 4096);
+    assert_int_equal(m.layer[0].attended, 10000);
+
+    /* refusals, in one line */
+    assert_int_equal(rl_llm_kernels_build(&c, RL_LLM_DECODE, 0, 10, &m, &err), RL_ERR_INVALID);
+    assert_int_equal(rl_llm_kernels_build(&c, RL_LLM_PREFILL, INT64_MAX / 2, 4, &m, &err),
+                     RL_ERR_INVALID);
+    c.kv_heads = 3; /* 8 heads do not split into 3 groups */
+    assert_int_equal(rl_llm_kernels_build(&c, RL_LLM_DECODE, 1, 10, &m, &err), RL_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "groups"));
+    rl_llm_phase ph;
+    assert_int_equal(rl_llm_phase_parse("Decode", &ph, &err), RL_OK);
+    assert_int_equal(ph, RL_LLM_DECODE);
+    assert_int_equal(rl_llm_phase_parse("generate", &ph, &err), RL_ERR_INVALID);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -592,6 +728,7 @@ int main(void)
         cmocka_unit_test(what_would_fit),
         cmocka_unit_test(overflow_is_an_error),
         cmocka_unit_test(dtypes),
+        cmocka_unit_test(layer_kernels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -74,13 +74,65 @@ static void probe_counts(void **state)
     assert_near(rl_op_bytes(RL_OP_COPY, RL_PREC_FP64, &one_pass), 160.0, 0.0);
 }
 
+static void llm_op_counts(void **state)
+{
+    (void)state;
+    /* a batched GEMM is batch independent products, each with its own A, B, C */
+    rl_shape one = {.m = 2, .n = 3, .k = 4}, three = {.m = 2, .n = 3, .k = 4, .batch = 3};
+    assert_near(rl_op_flops(RL_OP_GEMM, &three), 144.0, 0.0);
+    assert_near(rl_op_bytes(RL_OP_GEMM, RL_PREC_FP16, &three), 3 * 52.0, 0.0);
+    assert_near(rl_op_intensity(RL_OP_GEMM, RL_PREC_FP16, &three),
+                rl_op_intensity(RL_OP_GEMM, RL_PREC_FP16, &one), 1e-12);
+    rl_shape b1 = one;
+    b1.batch = 1; /* batch 0 and 1 are one product */
+    assert_near(rl_op_flops(RL_OP_GEMM, &b1), rl_op_flops(RL_OP_GEMM, &one), 0.0);
+    char name[64];
+    rl_shape_format(RL_OP_GEMM, &three, name, sizeof name);
+    assert_string_equal(name, "batch=3,m=2,n=3,k=4");
+    rl_shape_format(RL_OP_GEMM, &b1, name, sizeof name);
+    assert_string_equal(name, "m=2,n=3,k=4");
+    rl_op_signature sig;
+    assert_int_equal(rl_op_signature_of(RL_OP_GEMM, RL_PREC_FP32, &three, &sig, NULL), RL_OK);
+    assert_int_equal(sig.tensors[0].elems, 24);
+    assert_int_equal(sig.tensors[2].elems, 18);
+    rl_err err;
+    rl_shape neg = one;
+    neg.batch = -2;
+    assert_int_equal(rl_shape_validate(RL_OP_GEMM, RL_PREC_FP32, &neg, &err), RL_ERR_INVALID);
+    rl_shape rows_batched = {.rows = 2, .cols = 2, .batch = 2};
+    assert_int_equal(rl_shape_validate(RL_OP_SOFTMAX, RL_PREC_FP32, &rows_batched, &err),
+                     RL_ERR_INVALID);
+    rl_shape huge = {.m = 1 << 20, .n = 1 << 20, .k = 1 << 20, .batch = (int64_t)1 << 30};
+    assert_int_equal(rl_shape_validate(RL_OP_GEMM, RL_PREC_FP32, &huge, &err), RL_ERR_INVALID);
+    /* silu(gate) * up: exp, add, divide, multiply = 4 per element; gate and
+     * up read, y written; one exp each */
+    rl_shape r = {.rows = 3, .cols = 5};
+    assert_near(rl_op_flops(RL_OP_SILU_GATE, &r), 60.0, 0.0);
+    assert_near(rl_op_bytes(RL_OP_SILU_GATE, RL_PREC_FP16, &r), 90.0, 0.0);
+    assert_near(rl_op_transcendentals(RL_OP_SILU_GATE, &r), 15.0, 0.0);
+    assert_int_equal(rl_op_reduction_length(RL_OP_SILU_GATE, &r), 1);
+    /* gelu(gate) * up: GELU 9 + 1 */
+    assert_near(rl_op_flops(RL_OP_GELU_GATE, &r), 150.0, 0.0);
+    assert_near(rl_op_bytes(RL_OP_GELU_GATE, RL_PREC_BF16, &r), 90.0, 0.0);
+    assert_near(rl_op_flops(RL_OP_RESIDUAL_ADD, &r), 15.0, 0.0);
+    assert_near(rl_op_bytes(RL_OP_RESIDUAL_ADD, RL_PREC_FP32, &r), 180.0, 0.0);
+    assert_true(rl_op_predict_only(RL_OP_GELU_GATE));
+    assert_true(rl_op_predict_only(RL_OP_RESIDUAL_ADD));
+    assert_false(rl_op_predict_only(RL_OP_SILU_GATE));
+    assert_true(rl_op_is_rowwise(RL_OP_SILU_GATE));
+    rl_op_exec x = rl_op_execution(RL_OP_SILU_GATE, RL_PREC_BF16);
+    assert_int_equal(x.unit, RL_UNIT_SIMT);
+    assert_int_equal(x.arith, RL_PREC_FP32);
+}
+
 static void signature_matches_bytes(void **state)
 {
     (void)state;
     /* For fused ops the minimum traffic is exactly the signature's inputs
      * and outputs: the two places must agree. */
     const rl_op fused[] = {RL_OP_GEMM, RL_OP_LAYERNORM, RL_OP_SOFTMAX, RL_OP_RESIDUAL_LAYERNORM,
-                           RL_OP_SCALE_MASK_SOFTMAX, RL_OP_BIAS_GELU, RL_OP_COPY, RL_OP_TRIAD};
+                           RL_OP_SCALE_MASK_SOFTMAX, RL_OP_BIAS_GELU, RL_OP_COPY, RL_OP_TRIAD,
+                           RL_OP_SILU_GATE, RL_OP_GELU_GATE, RL_OP_RESIDUAL_ADD};
     rl_shape s = {.m = 7, .n = 5, .k = 3, .rows = 6, .cols = 9, .count = 11};
     for (size_t i = 0; i < sizeof fused / sizeof fused[0]; i++) {
         rl_op_signature sig;
@@ -150,6 +202,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(gemm_counts),      cmocka_unit_test(row_op_counts),
+        cmocka_unit_test(llm_op_counts),
         cmocka_unit_test(probe_counts),     cmocka_unit_test(signature_matches_bytes),
         cmocka_unit_test(names_round_trip), cmocka_unit_test(bad_shapes),
     };
