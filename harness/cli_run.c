@@ -553,6 +553,7 @@ int rl_cli_run(int argc, char **argv)
         return rl_cli_fail("run", "--model, --batch, --seq and --dtype belong to the llm suite");
     rl_llm_request llm_req = {.batch = o.batch, .seq = o.seq};
     rl_llm_case llm_cases[RL_LLM_CASES];
+    int llm_count = 0;
     if (llm) {
         char path[PATH_MAX];
         snprintf(llm_req.model, sizeof llm_req.model, "%s", o.model);
@@ -612,17 +613,17 @@ int rl_cli_run(int argc, char **argv)
     if (llm) {
         const bool cpu = strcmp(be.name, "cpu") == 0;
         const rl_precision p = cpu ? RL_PREC_FP32 : RL_PREC_BF16;
-        if (rl_llm_suite_build(&llm_req, p, p, llm_cases, &err) != RL_OK ||
+        if (rl_llm_suite_build(&llm_req, p, p, llm_cases, &llm_count, &err) != RL_OK ||
             llm_preflight(&model, &llm_req, o.dtype, &err) != RL_OK) {
             code = rl_cli_fail("run", err.msg);
             goto out;
         }
-        cases = calloc(RL_LLM_CASES, sizeof *cases);
+        cases = calloc((size_t)llm_count, sizeof *cases);
         if (!cases) {
             code = rl_cli_fail("run", "out of memory");
             goto out;
         }
-        for (count = 0; count < RL_LLM_CASES; count++)
+        for (count = 0; count < (size_t)llm_count; count++)
             cases[count] = llm_cases[count].spec;
     } else if (rl_suite_build(&req, &cases, &count, &err) != RL_OK) {
         code = rl_cli_fail("run", err.msg);
@@ -756,7 +757,7 @@ int rl_cli_run(int argc, char **argv)
     results.complete = !stop_signal;
     rl_summary_print(&results, stdout);
     if (llm) {
-        cJSON *summary = rl_llm_summary(&llm_req, llm_cases, &results, stdout);
+        cJSON *summary = rl_llm_summary(&llm_req, llm_cases, llm_count, &results, stdout);
         if (!model.profile_json)
             model.profile_json = results.extra_json = cJSON_CreateObject();
         cJSON_AddItemToObject((cJSON *)model.profile_json, "llm", summary);

@@ -1,17 +1,19 @@
 /* The llm suite. A pre-norm Llama layer runs, per token: residual-add +
- * norm, the QKV projection, attention, the output projection, residual-add +
- * norm, the gate/up projection and the down projection. rooflab measures
- * those it has kernels for; the attention products (Q.K^T and P.V, batched
- * GEMMs) and the SiLU gating are not measured, so the layer's measured time
- * leaves them out, as does its prediction. LayerNorm stands in for RMSNorm:
- * the same traffic, a few more FLOPs. */
+ * norm, the QKV projection, attention (Q.K^T, scale + mask + softmax, P.V),
+ * the output projection, residual-add + norm, the gate/up projection, the
+ * SiLU gating and the down projection: every one is measured, the same
+ * kernels predict --suite llm predicts (model/llm_layer.c; there q, k, v and
+ * gate, up are separate GEMMs of the same total FLOPs). The attention
+ * products are batched GEMMs, one per (sequence, KV head), the GQA group's
+ * query heads stacked as rows against the K (V) they share. LayerNorm stands
+ * in for RMSNorm: the same traffic, a few more FLOPs. */
 #include <cJSON.h>
 #include <string.h>
 
 #include "harness/rl_llm_suite.h"
 
 rl_status rl_llm_suite_build(const rl_llm_request *req, rl_precision gemm_p, rl_precision row_p,
-                             rl_llm_case cases[RL_LLM_CASES], rl_err *err)
+                             rl_llm_case cases[RL_LLM_CASES], int *count, rl_err *err)
 {
     const rl_llm_config *c = &req->config;
     if (req->batch <= 0 || req->seq <= 0)
@@ -26,10 +28,16 @@ rl_status rl_llm_suite_build(const rl_llm_request *req, rl_precision gemm_p, rl_
                        "%s has %s",
                        c->layout.family,
                        c->layout.experts > 0 ? "a mixture of experts" : "a plain (ungated) MLP");
+    if (c->heads % c->kv_heads != 0)
+        return rl_fail(err, RL_ERR_INVALID, "%s: %lld heads do not split into groups over %lld "
+                                            "KV heads", c->origin, (long long)c->heads,
+                       (long long)c->kv_heads);
     const int64_t tokens = req->batch * req->seq;
+    const int64_t group = c->heads / c->kv_heads;
     const int64_t qkv = (c->heads + 2 * c->kv_heads) * c->head_dim;
     if (c->heads > INT64_MAX / req->batch || c->heads * req->batch > INT64_MAX / req->seq)
         return rl_fail(err, RL_ERR_INVALID, "batch x heads x seq overflows");
+    const int64_t pairs = req->batch * c->kv_heads, rows = group * req->seq;
     const struct {
         const char *role;
         rl_op op;
@@ -39,27 +47,47 @@ rl_status rl_llm_suite_build(const rl_llm_request *req, rl_precision gemm_p, rl_
     } layer[RL_LLM_CASES] = {
         {"residual_norm", RL_OP_RESIDUAL_LAYERNORM, row_p, {.rows = tokens, .cols = c->hidden}, 2},
         {"qkv_proj", RL_OP_GEMM, gemm_p, {.m = tokens, .n = qkv, .k = c->hidden}, 1},
+        {"attn_scores", RL_OP_GEMM, gemm_p,
+         {.batch = pairs, .m = rows, .n = req->seq, .k = c->head_dim}, 1},
         {"attn_softmax", RL_OP_SCALE_MASK_SOFTMAX, row_p,
          {.rows = req->batch * c->heads * req->seq, .cols = req->seq}, 1},
+        {"attn_values", RL_OP_GEMM, gemm_p,
+         {.batch = pairs, .m = rows, .n = c->head_dim, .k = req->seq}, 1},
         {"out_proj", RL_OP_GEMM, gemm_p, {.m = tokens, .n = c->hidden, .k = c->heads * c->head_dim},
          1},
         {"mlp_gate_up", RL_OP_GEMM, gemm_p, {.m = tokens, .n = 2 * c->intermediate, .k = c->hidden},
          1},
+        {"mlp_act", RL_OP_SILU_GATE, row_p, {.rows = tokens, .cols = c->intermediate}, 1},
         {"mlp_down", RL_OP_GEMM, gemm_p, {.m = tokens, .n = c->hidden, .k = c->intermediate}, 1},
     };
+    int n = 0;
     for (int i = 0; i < RL_LLM_CASES; i++) {
-        cases[i].spec = (rl_case_spec){.op = layer[i].op, .precision = layer[i].p,
-                                       .shape = layer[i].shape};
-        cases[i].role = layer[i].role;
-        cases[i].per_layer = layer[i].per_layer;
         rl_err why;
         if (rl_shape_validate(layer[i].op, layer[i].p, &layer[i].shape, &why) != RL_OK)
             return rl_fail(err, RL_ERR_INVALID, "%s: %s", layer[i].role, why.msg);
+        /* Q.K^T and P.V have one shape when seq equals head_dim: one case,
+         * run twice per layer, so no case name repeats. */
+        bool same = false;
+        for (int j = 0; j < n; j++)
+            if (cases[j].spec.op == layer[i].op && cases[j].spec.precision == layer[i].p &&
+                memcmp(&cases[j].spec.shape, &layer[i].shape, sizeof layer[i].shape) == 0) {
+                cases[j].per_layer += layer[i].per_layer;
+                cases[j].role = "attn_scores_values";
+                same = true;
+            }
+        if (same)
+            continue;
+        cases[n].spec = (rl_case_spec){.op = layer[i].op, .precision = layer[i].p,
+                                       .shape = layer[i].shape};
+        cases[n].role = layer[i].role;
+        cases[n].per_layer = layer[i].per_layer;
+        n++;
     }
+    *count = n;
     return RL_OK;
 }
 
-void *rl_llm_summary(const rl_llm_request *req, const rl_llm_case cases[RL_LLM_CASES],
+void *rl_llm_summary(const rl_llm_request *req, const rl_llm_case cases[RL_LLM_CASES], int count,
                      const rl_results *results, FILE *out)
 {
     const double tokens = (double)req->batch * (double)req->seq;
@@ -76,7 +104,7 @@ void *rl_llm_summary(const rl_llm_request *req, const rl_llm_case cases[RL_LLM_C
     fprintf(out, "  %-14s %3s %-52s %13s %13s %8s\n", "kernel", "x", "case", "measured ms",
             "predicted ms", "share");
     double case_ms[RL_LLM_CASES] = {0};
-    for (int i = 0; i < RL_LLM_CASES; i++) {
+    for (int i = 0; i < count; i++) {
         char name[160];
         rl_case_name(&cases[i].spec, name, sizeof name);
         const rl_case_result *r = NULL;
@@ -100,7 +128,7 @@ void *rl_llm_summary(const rl_llm_request *req, const rl_llm_case cases[RL_LLM_C
             cJSON_AddNumberToObject(p, "predicted_s", r->predicted.time_s);
         cJSON_AddItemToArray(parts, p);
     }
-    for (int i = 0; i < RL_LLM_CASES; i++) {
+    for (int i = 0; i < count; i++) {
         char name[160];
         rl_case_name(&cases[i].spec, name, sizeof name);
         const rl_case_result *r = NULL;
@@ -139,7 +167,7 @@ void *rl_llm_summary(const rl_llm_request *req, const rl_llm_case cases[RL_LLM_C
     if (all_predicted && predicted > 0)
         fprintf(out, "  predicted: %.3f s per prefill, %.0f tokens/s\n", predicted * layers,
                 tokens / (predicted * layers));
-    fprintf(out, "  (not measured: the attention products Q.K^T and P.V, the SiLU gating, the "
-                 "embedding and lm_head)\n");
+    fprintf(out, "  (not measured: rotary embeddings, the embedding and lm_head; rooflab "
+                 "predict --suite llm predicts them)\n");
     return o;
 }

@@ -10,7 +10,7 @@
 #include "model/rl_llm.h"
 #include "report/rl_results.h"
 
-#define RL_LLM_CASES 6
+#define RL_LLM_CASES 9
 
 typedef struct rl_llm_case {
     rl_case_spec spec;
@@ -24,14 +24,16 @@ typedef struct rl_llm_request {
     int64_t batch, seq;
 } rl_llm_request;
 
-/* The layer's cases at gemm_p (projections) and row_p (norms, softmax). */
+/* The layer's cases at gemm_p (projections, attention products) and row_p
+ * (norms, softmax, SiLU gating): *count of them (RL_LLM_CASES, one fewer
+ * when Q.K^T and P.V have one shape). */
 rl_status rl_llm_suite_build(const rl_llm_request *req, rl_precision gemm_p, rl_precision row_p,
-                             rl_llm_case cases[RL_LLM_CASES], rl_err *err);
+                             rl_llm_case cases[RL_LLM_CASES], int *count, rl_err *err);
 
 /* Add up the layer from the results (matched by case name), print it, and
  * return it as a cJSON object (void *, owned by the caller) for
  * results.json. */
-void *rl_llm_summary(const rl_llm_request *req, const rl_llm_case cases[RL_LLM_CASES],
+void *rl_llm_summary(const rl_llm_request *req, const rl_llm_case cases[RL_LLM_CASES], int count,
                      const rl_results *results, FILE *out);
 
 #endif

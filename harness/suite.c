@@ -46,6 +46,7 @@ static const rl_op row_ops[] = {
     RL_OP_RESIDUAL_LAYERNORM, RL_OP_RESIDUAL_LAYERNORM_UNFUSED,
     RL_OP_SCALE_MASK_SOFTMAX, RL_OP_SCALE_MASK_SOFTMAX_UNFUSED,
     RL_OP_BIAS_GELU,          RL_OP_BIAS_GELU_UNFUSED,
+    RL_OP_SILU_GATE,
 };
 
 static void add_row_ops(case_list *l, const rl_suite_request *req, rl_precision p,

@@ -29,7 +29,7 @@ static inline bool rl_cpu_runs(rl_op op, rl_precision p, rl_err *err)
         rl_fail(err, RL_ERR_INVALID, "cpu backend: unknown op or precision");
         return false;
     }
-    if (rl_op_predict_only(op) || op == RL_OP_SILU_GATE) {
+    if (rl_op_predict_only(op)) {
         rl_fail(err, RL_ERR_UNSUPPORTED, "cpu backend: %s has no kernel (it is predicted only)",
                 rl_op_name(op));
         return false;
@@ -58,7 +58,7 @@ static inline bool rl_cuda_runs(rl_op op, rl_precision p, int cc_major, int cc_m
         rl_fail(err, RL_ERR_INVALID, "cuda: unknown op or precision");
         return false;
     }
-    if (rl_op_predict_only(op) || op == RL_OP_SILU_GATE) {
+    if (rl_op_predict_only(op)) {
         rl_fail(err, RL_ERR_UNSUPPORTED, "cuda: %s has no kernel (it is predicted only)",
                 rl_op_name(op));
         return false;

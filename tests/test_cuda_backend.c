@@ -323,7 +323,8 @@ static void test_fused_and_chains(void **state)
                                rows_shape(9, 8)};
     const rl_op ops[] = {RL_OP_RESIDUAL_LAYERNORM, RL_OP_RESIDUAL_LAYERNORM_UNFUSED,
                          RL_OP_SCALE_MASK_SOFTMAX, RL_OP_SCALE_MASK_SOFTMAX_UNFUSED,
-                         RL_OP_BIAS_GELU,          RL_OP_BIAS_GELU_UNFUSED};
+                         RL_OP_BIAS_GELU,          RL_OP_BIAS_GELU_UNFUSED,
+                         RL_OP_SILU_GATE};
     for (size_t o = 0; o < sizeof ops / sizeof ops[0]; o++)
         for (size_t pi = 0; pi < sizeof row_precisions / sizeof row_precisions[0]; pi++)
             for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
@@ -374,7 +375,8 @@ static void test_unaligned_tensors(void **state)
     REQUIRE_GPU();
     const rl_shape shapes[] = {rows_shape(3, 1023), rows_shape(5, 768), rows_shape(2, 40000)};
     const rl_op ops[] = {RL_OP_LAYERNORM,          RL_OP_SOFTMAX,   RL_OP_RESIDUAL_LAYERNORM,
-                         RL_OP_SCALE_MASK_SOFTMAX, RL_OP_BIAS_GELU, RL_OP_BIAS_GELU_UNFUSED};
+                         RL_OP_SCALE_MASK_SOFTMAX, RL_OP_BIAS_GELU, RL_OP_BIAS_GELU_UNFUSED,
+                         RL_OP_SILU_GATE};
     for (size_t o = 0; o < sizeof ops / sizeof ops[0]; o++)
         for (size_t pi = 0; pi < sizeof row_precisions / sizeof row_precisions[0]; pi++)
             for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
@@ -419,6 +421,21 @@ static void test_gemm(void **state)
             check_case(RL_OP_GEMM, (rl_precision)p, 0, odd, 0);
         }
     }
+    /* Batched (strided) products, the attention's Q.K^T and P.V: odd sizes,
+     * a decode-like GQA group of 4 rows, and one product; int8 and fp8
+     * batched products are refused with a reason. */
+    const rl_shape batched[] = {{.batch = 3, .m = 17, .n = 33, .k = 29},
+                                {.batch = 64, .m = 4, .n = 129, .k = 64},
+                                {.batch = 5, .m = 64, .n = 64, .k = 257}};
+    const rl_precision bp[] = {RL_PREC_FP64, RL_PREC_FP32, RL_PREC_TF32, RL_PREC_FP16,
+                               RL_PREC_BF16};
+    for (size_t p = 0; p < sizeof bp / sizeof bp[0]; p++)
+        for (size_t s = 0; s < sizeof batched / sizeof batched[0]; s++)
+            check_case(RL_OP_GEMM, bp[p], 0, batched[s], 0);
+    const rl_shape int8_batched = {.batch = 2, .m = 8, .n = 8, .k = 16};
+    const case_result r = run_case(RL_OP_GEMM, RL_PREC_INT8, 0, int8_batched, 0);
+    assert_int_equal(r.status, RL_ERR_UNSUPPORTED);
+    assert_non_null(strstr(r.message, "batched"));
 }
 
 static void test_stream_and_fma(void **state)

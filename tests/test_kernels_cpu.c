@@ -243,13 +243,24 @@ static void bias_gelu_matches(void **state)
     row_op_at_awkward_sizes(RL_OP_BIAS_GELU_UNFUSED);
 }
 
+static void silu_gate_matches(void **state)
+{
+    (void)state;
+    row_op_at_awkward_sizes(RL_OP_SILU_GATE);
+}
+
 static void gemm_matches(void **state)
 {
     (void)state;
+    /* batched: the attention products' shapes, odd sizes; each product
+     * must read its own operands (a wrong stride fails every later one) */
     const rl_shape shapes[] = {{.m = 1, .n = 1, .k = 1},
                                {.m = 3, .n = 5, .k = 7},
                                {.m = 64, .n = 33, .k = 129},
-                               {.m = 257, .n = 129, .k = 65}};
+                               {.m = 257, .n = 129, .k = 65},
+                               {.m = 3, .n = 5, .k = 7, .batch = 2},
+                               {.m = 4, .n = 37, .k = 9, .batch = 13},
+                               {.m = 17, .n = 3, .k = 41, .batch = 5}};
     for (size_t p = 0; p < 2; p++)
         for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++)
             expect_matches_reference(RL_OP_GEMM, precisions[p], &shapes[i]);
@@ -450,6 +461,7 @@ int main(void)
         cmocka_unit_test(residual_layernorm_matches),
         cmocka_unit_test(scale_mask_softmax_matches),
         cmocka_unit_test(bias_gelu_matches),
+        cmocka_unit_test(silu_gate_matches),
         cmocka_unit_test(gemm_matches),
         cmocka_unit_test(stream_ops_match),
         cmocka_unit_test(fma_probe_matches),

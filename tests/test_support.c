@@ -31,6 +31,12 @@ static void cuda_table(void **state)
     assert_non_null(strstr(err.msg, "fp64, fp32, fp16 and bf16"));
     assert_true(rl_cuda_runs(RL_OP_FMA, RL_PREC_FP64, 9, 0, &err));
     assert_false(rl_cuda_runs(RL_OP_FMA, RL_PREC_TF32, 9, 0, &err));
+    /* the gated MLP's activation like the row ops; predict-only ops nowhere */
+    assert_true(rl_cuda_runs(RL_OP_SILU_GATE, RL_PREC_BF16, 8, 7, &err));
+    assert_false(rl_cuda_runs(RL_OP_SILU_GATE, RL_PREC_FP64, 9, 0, &err));
+    assert_false(rl_cuda_runs(RL_OP_GELU_GATE, RL_PREC_FP16, 9, 0, &err));
+    assert_non_null(strstr(err.msg, "predicted only"));
+    assert_false(rl_cuda_runs(RL_OP_RESIDUAL_ADD, RL_PREC_FP32, 9, 0, &err));
 }
 
 static void cpu_table(void **state)
@@ -38,6 +44,11 @@ static void cpu_table(void **state)
     (void)state;
     rl_err err = {{0}};
     for (int op = 0; op < RL_OP_COUNT; op++) {
+        if (rl_op_predict_only((rl_op)op)) {
+            assert_false(rl_cpu_runs((rl_op)op, RL_PREC_FP32, &err));
+            assert_non_null(strstr(err.msg, "predicted only"));
+            continue;
+        }
         assert_true(rl_cpu_runs((rl_op)op, RL_PREC_FP32, &err));
         assert_true(rl_cpu_runs((rl_op)op, RL_PREC_FP64, &err));
         assert_false(rl_cpu_runs((rl_op)op, RL_PREC_FP16, &err));

@@ -39,6 +39,7 @@ static const rl_cpu_kernel kernels[RL_OP_COUNT] = {
     [RL_OP_COPY] = rl_cpu_copy,
     [RL_OP_TRIAD] = rl_cpu_triad,
     [RL_OP_FMA] = rl_cpu_fma,
+    [RL_OP_SILU_GATE] = rl_cpu_silu_gate,
 };
 
 /* ---- cache size ------------------------------------------------------------ */

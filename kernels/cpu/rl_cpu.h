@@ -31,6 +31,7 @@ rl_status rl_cpu_bias_gelu_unfused(const rl_launch *l, rl_err *err);
 rl_status rl_cpu_copy(const rl_launch *l, rl_err *err);
 rl_status rl_cpu_triad(const rl_launch *l, rl_err *err);
 rl_status rl_cpu_fma(const rl_launch *l, rl_err *err);
+rl_status rl_cpu_silu_gate(const rl_launch *l, rl_err *err);
 
 /* The error of a kernel asked for a precision it does not have. */
 static inline rl_status rl_cpu_refuse(const rl_launch *l, rl_err *err)

@@ -62,6 +62,7 @@ static const char *cuda_kernel_version_name(void *state, rl_op op, int version)
     case RL_OP_RESIDUAL_LAYERNORM:
     case RL_OP_SCALE_MASK_SOFTMAX: return "fused_row_in_registers";
     case RL_OP_BIAS_GELU: return "fused_vec16";
+    case RL_OP_SILU_GATE: return "elementwise_vec16";
     case RL_OP_RESIDUAL_LAYERNORM_UNFUSED:
     case RL_OP_SCALE_MASK_SOFTMAX_UNFUSED: return "chain_row_in_registers";
     case RL_OP_BIAS_GELU_UNFUSED: return "chain_vec16";
@@ -376,6 +377,10 @@ static rl_status launch_ops(rl_cuda_state *st, const rl_launch *l, rl_err *err)
     case RL_OP_BIAS_GELU_UNFUSED:
         RL_CUDA_CHECK(err, rl_cu_bias_add(ctx, t, T[0], T[1], T[3], rows, cols));
         RL_CUDA_CHECK(err, rl_cu_gelu(ctx, t, T[3], T[2], rows * cols));
+        return RL_OK;
+    /* gate, up, y */
+    case RL_OP_SILU_GATE:
+        RL_CUDA_CHECK(err, rl_cu_silu_gate(ctx, t, T[0], T[1], T[2], rows * cols));
         return RL_OK;
     /* a, c; iters passes (0 or 1: one) */
     case RL_OP_COPY:

@@ -24,6 +24,11 @@
  *         backend's (n x k) and reused until B may have changed, as a model
  *         keeps fp8 weights pre-packed. k must be a multiple of 16 and n of
  *         8 (16-byte aligned leading dimensions); other shapes are refused.
+ *   batched (shape.batch > 1: the attention products, one per sequence and
+ *         KV head): cublasDgemmStridedBatched at fp64 and
+ *         cublasGemmStridedBatchedEx at fp32, tf32, fp16 and bf16, the
+ *         same (B, A) swap per product, products back to back in memory;
+ *         int8 and fp8 batched products are refused as unsupported.
  * The workspace is the backend's, allocated once. */
 #include <limits.h>
 
@@ -159,6 +164,45 @@ static rl_status gemm_fp8(rl_cuda_state *st, const rl_launch *l, int m, int n, i
     return RL_OK;
 }
 
+/* batch products, each C_i = A_i . B_i, operands back to back. */
+static rl_status gemm_batched(rl_cuda_state *st, const rl_launch *l, int m, int n, int k,
+                              int64_t batch, rl_err *err)
+{
+    if (batch > INT_MAX)
+        return rl_fail(err, RL_ERR_UNSUPPORTED, "cuda gemm: cuBLAS takes a batch below 2^31");
+    const void *a = l->tensors[0], *b = l->tensors[1];
+    void *c = l->tensors[2];
+    const long long sa = (long long)m * k, sb = (long long)k * n, sc = (long long)m * n;
+    const int count = (int)batch;
+    cudaDataType_t dt = CUDA_R_32F;
+    cublasComputeType_t compute = CUBLAS_COMPUTE_32F;
+    switch (l->precision) {
+    case RL_PREC_FP64: {
+        const double done = 1.0, dzero = 0.0;
+        RL_CUBLAS_CHECK(err, cublasDgemmStridedBatched(st->blas, CUBLAS_OP_N, CUBLAS_OP_N, n, m, k,
+                                                       &done, (const double *)b, n, sb,
+                                                       (const double *)a, k, sa, &dzero,
+                                                       (double *)c, n, sc, count));
+        return RL_OK;
+    }
+    case RL_PREC_FP32: break;
+    case RL_PREC_TF32: compute = CUBLAS_COMPUTE_32F_FAST_TF32; break;
+    case RL_PREC_FP16: dt = CUDA_R_16F; break;
+    case RL_PREC_BF16: dt = CUDA_R_16BF; break;
+    default:
+        return rl_fail(err, RL_ERR_UNSUPPORTED,
+                       "cuda gemm: batched products run at fp64, fp32, tf32, fp16 and bf16 "
+                       "(not %s)",
+                       rl_precision_name(l->precision));
+    }
+    const float one = 1.0f, zero = 0.0f;
+    RL_CUBLAS_CHECK(err, cublasGemmStridedBatchedEx(st->blas, CUBLAS_OP_N, CUBLAS_OP_N, n, m, k,
+                                                    &one, b, dt, n, sb, a, dt, k, sa, &zero, c,
+                                                    dt, n, sc, count, compute,
+                                                    CUBLAS_GEMM_DEFAULT));
+    return RL_OK;
+}
+
 rl_status rl_cuda_gemm(rl_cuda_state *st, const rl_launch *l, rl_err *err)
 {
     const rl_shape *s = &l->shape;
@@ -173,6 +217,8 @@ rl_status rl_cuda_gemm(rl_cuda_state *st, const rl_launch *l, rl_err *err)
     void *c = l->tensors[2];
     if (!a || !b || !c)
         return rl_fail(err, RL_ERR_INVALID, "cuda gemm: a tensor is missing");
+    if (rl_gemm_batch(s) > 1)
+        return gemm_batched(st, l, m, n, k, rl_gemm_batch(s), err);
 
     const float one = 1.0f, zero = 0.0f;
     cudaDataType_t dt = CUDA_R_32F;

@@ -348,7 +348,15 @@ static inline unsigned capped_blocks(int64_t work)
 // elements, 16-byte packs where every pointer is aligned, scalars otherwise
 // and for the tail.
 
-enum EwOp { EW_RESIDUAL_ADD, EW_SCALE, EW_CAUSAL_MASK, EW_BIAS_ADD, EW_GELU, EW_BIAS_GELU };
+enum EwOp {
+    EW_RESIDUAL_ADD,
+    EW_SCALE,
+    EW_CAUSAL_MASK,
+    EW_BIAS_ADD,
+    EW_GELU,
+    EW_BIAS_GELU,
+    EW_SILU_GATE // y = silu(x) * aux, aux as long as x (the MLP's up)
+};
 
 // 16-byte packs a thread loads per trip of the elementwise loop.
 constexpr int EW_UNROLL = 4;
@@ -373,6 +381,21 @@ template <typename T> __device__ __forceinline__ float gelu_tanh(float v)
         return __fdividef(v, 1.0f + e);
     }
     return 0.5f * v * (1.0f + tanhf(u));
+}
+
+// silu(v) = v / (1 + exp(-v)). For 16-bit storage exp is one
+// ex2.approx.ftz and the division __fdividef, as in gelu_tanh (for v below
+// about -87 the denominator passes 2^126 and __fdividef gives 0, where
+// silu(v) is below 1e-36 anyway); fp32 keeps expf and an IEEE division for
+// its tolerance. expf(-v) overflows to inf there, and v / inf is -0.
+template <typename T> __device__ __forceinline__ float silu(float v)
+{
+    if (sizeof(T) == 2) {
+        float e;
+        asm("ex2.approx.ftz.f32 %0, %1;" : "=f"(e) : "f"(-1.4426950408889634f * v)); // exp(-v)
+        return __fdividef(v, 1.0f + e);
+    }
+    return v / (1.0f + expf(-v));
 }
 
 // Column-indexed ops track (row mod cols, col) as they walk; q is the
@@ -409,6 +432,8 @@ __device__ __forceinline__ float ew_apply(float v, float a, int64_t q, int64_t c
         return col > q ? -INFINITY : v;
     if (OP == EW_GELU)
         return gelu_tanh<T>(v);
+    if (OP == EW_SILU_GATE)
+        return silu<T>(v) * a;
     return gelu_tanh<T>(v + a); // EW_BIAS_GELU
 }
 
@@ -442,7 +467,7 @@ __global__ void __launch_bounds__(256)
             if (COLS && ok)
                 split_index(v * N, cols, OP == EW_CAUSAL_MASK, &col[u], &q[u]);
             a[u] = ld16_if(ok, x + v * N);
-            if (OP == EW_RESIDUAL_ADD)
+            if (OP == EW_RESIDUAL_ADD || OP == EW_SILU_GATE)
                 b[u] = ld16_if(ok, aux + v * N);
             else if (BIAS && aux_vec)
                 b[u] = ld16_if(ok, aux + col[u]);
@@ -459,7 +484,7 @@ __global__ void __launch_bounds__(256)
 #pragma unroll
             for (int k = 0; k < N; k++) {
                 float av = 0.0f;
-                if (OP == EW_RESIDUAL_ADD || (BIAS && aux_vec))
+                if (OP == EW_RESIDUAL_ADD || OP == EW_SILU_GATE || (BIAS && aux_vec))
                     av = to_f(b[u].v[k]);
                 else if (BIAS)
                     av = to_f(aux[c]);
@@ -477,7 +502,7 @@ __global__ void __launch_bounds__(256)
         if (COLS)
             split_index(i, cols, OP == EW_CAUSAL_MASK, &col, &q);
         float av = 0.0f;
-        if (OP == EW_RESIDUAL_ADD)
+        if (OP == EW_RESIDUAL_ADD || OP == EW_SILU_GATE)
             av = to_f(aux[i]);
         else if (BIAS)
             av = to_f(aux[col]);
@@ -490,7 +515,8 @@ cudaError_t ew_launch(const rl_cu_ctx *ctx, const void *x, const void *aux, void
                       int64_t cols, float scale)
 {
     constexpr int N = Pack<T>::N;
-    const bool uses_aux = OP == EW_RESIDUAL_ADD || OP == EW_BIAS_ADD || OP == EW_BIAS_GELU;
+    const bool uses_aux = OP == EW_RESIDUAL_ADD || OP == EW_BIAS_ADD || OP == EW_BIAS_GELU ||
+                          OP == EW_SILU_GATE;
     const bool vec = aligned16(x) && aligned16(y) && (!uses_aux || aligned16(aux));
     const bool aux_vec = vec && (OP == EW_BIAS_ADD || OP == EW_BIAS_GELU) && cols % N == 0;
     const int threads = 256;

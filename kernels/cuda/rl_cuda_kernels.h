@@ -108,6 +108,10 @@ cudaError_t rl_cu_bias_gelu(const rl_cu_ctx *ctx, rl_cu_type t, const void *x, c
 /* y = x + bias[col]. */
 cudaError_t rl_cu_bias_add(const rl_cu_ctx *ctx, rl_cu_type t, const void *x, const void *bias,
                            void *y, int64_t rows, int64_t cols);
+/* y = silu(gate) * up elementwise over n values (the gated MLP's
+ * activation), one kernel: 16-byte packs of both inputs, loads unrolled. */
+cudaError_t rl_cu_silu_gate(const rl_cu_ctx *ctx, rl_cu_type t, const void *gate, const void *up,
+                            void *y, int64_t n);
 /* y = gelu(x) elementwise. */
 cudaError_t rl_cu_gelu(const rl_cu_ctx *ctx, rl_cu_type t, const void *x, void *y, int64_t n);
 

@@ -4,12 +4,14 @@
  * one row of a row op, one element of the streaming ops and of the FMA
  * probe. The per-family maths lives in ref_gemm.c, ref_rows.c and
  * ref_stream.c. */
+#include <math.h>
+
 #include "kernels/ref/ref_internal.h"
 
 int64_t rl_ref_unit_count(rl_op op, const rl_shape *s)
 {
     if (op == RL_OP_GEMM)
-        return s->m * s->n;
+        return rl_gemm_batch(s) * s->m * s->n;
     if (rl_op_is_rowwise(op))
         return s->rows;
     return s->count;
@@ -65,6 +67,10 @@ rl_status rl_ref_run(rl_op op, const rl_shape *shape, const rl_op_params *params
         case RL_OP_BIAS_GELU:
             for (int64_t j = 0; j < shape->cols; j++)
                 t[2][i * shape->cols + j] = rl_ref_gelu(t[0][i * shape->cols + j] + t[1][j]);
+            break;
+        case RL_OP_SILU_GATE:
+            for (int64_t j = i * shape->cols; j < (i + 1) * shape->cols; j++)
+                t[2][j] = t[0][j] / (1.0 + exp(-t[0][j])) * t[1][j];
             break;
         case RL_OP_COPY: t[1][i] = t[0][i]; break;
         case RL_OP_TRIAD: t[2][i] = t[0][i] + params->scale * t[1][i]; break;

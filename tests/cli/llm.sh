@@ -15,9 +15,15 @@ doc = json.load(open(sys.argv[1]))
 llm = doc["llm"]
 assert llm["model"] == "tinyllama-1.1b" and llm["layers"] == 22, llm
 roles = [c["role"] for c in llm["layer_cases"]]
-assert roles == ["residual_norm", "qkv_proj", "attn_softmax", "out_proj", "mlp_gate_up", "mlp_down"], roles
+assert roles == ["residual_norm", "qkv_proj", "attn_scores", "attn_softmax", "attn_values",
+                 "out_proj", "mlp_gate_up", "mlp_act", "mlp_down"], roles
 # qkv: (32 + 2*4) heads x 64 = 2560 wide, at 32 tokens
 assert any(c["name"] == "gemm/fp32/m=32,n=2560,k=2048" for c in doc["cases"])
+# Q.K^T per KV head (4 of them), its 8 query heads x 32 positions stacked; P.V; SiLU*gate
+names = {c["name"] for c in doc["cases"]}
+for n in ["gemm/fp32/batch=4,m=256,n=32,k=64", "gemm/fp32/batch=4,m=256,n=64,k=32",
+          "silu_gate/fp32/rows=32,cols=5632"]:
+    assert n in names, (n, sorted(names))
 layer = sum(c["per_layer"] * c["measured_s"] for c in llm["layer_cases"])
 assert abs(layer - llm["layer_measured_s"]) <= 1e-12 + 1e-9 * layer
 assert abs(llm["prefill_tokens_per_s_measured"] - 32 / (22 * layer)) <= 1e-6 * llm["prefill_tokens_per_s_measured"]

@@ -6,6 +6,7 @@
 
 #include "harness/rl_llm_suite.h"
 #include "model/rl_llm.h"
+#include "model/rl_llm_layer.h"
 #include "model/rl_ops.h"
 #include "tests/fuzz/fuzz_util.h"
 
@@ -43,8 +44,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     req.batch = batch;
     req.seq = seq;
     rl_llm_case cases[RL_LLM_CASES];
-    if (rl_llm_suite_build(&req, RL_PREC_FP16, RL_PREC_FP32, cases, &err) == RL_OK) {
-        for (int i = 0; i < RL_LLM_CASES; i++) {
+    int count = 0;
+    if (rl_llm_suite_build(&req, RL_PREC_FP16, RL_PREC_FP32, cases, &count, &err) == RL_OK) {
+        for (int i = 0; i < count; i++) {
             const rl_case_spec *c = &cases[i].spec;
             if (rl_shape_validate(c->op, c->precision, &c->shape, &err) == RL_OK) {
                 (void)rl_op_flops(c->op, &c->shape);
@@ -55,5 +57,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else {
         fuzz_check_message(err.msg);
     }
+    rl_llm_model_kernels mk;
+    if (rl_llm_kernels_build(&req.config, batch % 2 ? RL_LLM_DECODE : RL_LLM_PREFILL, batch, seq,
+                             &mk, &err) == RL_OK)
+        (void)rl_llm_model_flops(&mk);
+    else
+        fuzz_check_message(err.msg);
     return 0;
 }
