@@ -10,6 +10,7 @@
 #include "report/rl_case_flags.h"
 #include "report/rl_fusion.h"
 #include "report/rl_interactive.h"
+#include "report/rl_llm_table.h"
 #include "report/rl_roofline_svg.h"
 #include "report/rl_sbuf.h"
 
@@ -335,6 +336,7 @@ char *rl_report_html_string(const rl_results *r)
     ceilings_table(&b, r);
     cases_table(&b, r);
     rl_fusion_table_html(&b, r);
+    rl_report_llm_table(&b, r);
     energy_table(&b, r);
     rl_interactive_panel(&b, r, NULL); /* the lab's roofline, any catalog device */
     rl_sbuf_printf(&b, "<script>\n%s</script>\n</body>\n</html>\n", script);

@@ -463,6 +463,7 @@ static rl_status parse_root(const cJSON *root, rl_results *r, rl_err *err)
     if (!cJSON_IsArray(cases))
         return rl_fail(err, RL_ERR_INVALID, "results file has no \"cases\" array");
     RL_TRY(read_info(root, r, err));
+    rl_llm_record_from_json(cJSON_GetObjectItemCaseSensitive(root, "llm"), &r->llm);
     size_t index = 0;
     const cJSON *item;
     cJSON_ArrayForEach(item, cases)

@@ -160,6 +160,27 @@ typedef struct rl_run_info {
     double load_start[3], load_end[3];
 } rl_run_info;
 
+/* The layer of an llm-suite run ("llm" in results.json): which case plays
+ * which role in one transformer layer, and how often. The times are the
+ * cases' own, found by name. */
+#define RL_LLM_RECORD_ROWS 16
+
+typedef struct rl_llm_record {
+    bool present;
+    char model[256];
+    int64_t batch, seq, layers;
+    int count;
+    struct {
+        char role[32];
+        char case_name[160];
+        int per_layer;
+    } rows[RL_LLM_RECORD_ROWS];
+} rl_llm_record;
+
+/* Fill *out from an "llm" object (a cJSON *, as void *); present stays
+ * false when it is not one. */
+void rl_llm_record_from_json(const void *llm, rl_llm_record *out);
+
 typedef struct rl_results {
     rl_run_info info;
     rl_case_result *cases;
@@ -169,6 +190,8 @@ typedef struct rl_results {
     /* Optional: a cJSON object whose members are added to the top level of
      * results.json (device profile, ceilings); owned by the caller. */
     void *extra_json;
+    /* Read back from results.json (a run's is in extra_json's "llm"). */
+    rl_llm_record llm;
 } rl_results;
 
 void rl_results_init(rl_results *r);

@@ -30,6 +30,27 @@ assert abs(llm["prefill_tokens_per_s_measured"] - 32 / (22 * layer)) <= 1e-6 * l
 assert all(c["status"] == "ok" and c["validation"]["passed"] for c in doc["cases"])
 print("ok: llm layer", round(layer * 1e3, 3), "ms")
 PY
+# report.html carries the layer table, from the run and when re-drawn from results.json
+"$rooflab" report --out "$out/redrawn" "$out/run/results.json" >/dev/null
+for html in "$out/run/report.html" "$out/redrawn/report.html"; do
+    python3 - "$html" "$out/run/results.json" <<'PY'
+import json, re, sys
+html, doc = open(sys.argv[1]).read(), json.load(open(sys.argv[2]))
+table = html[html.index('<table class="sortable" id="llm">'):]
+table = table[:table.index("</table>")]
+rows = re.findall(r"<tr><td>([a-z_]+)</td><td class=\"case\">([^<]+)</td>", table)
+llm = doc["llm"]
+assert rows == [(c["role"], c["case"]) for c in llm["layer_cases"]], rows
+# the shares of the measured layer add up to 100 %
+shares = [float(v) for v in re.findall(r'data-v="([0-9.e+-]+)">[0-9.]+ %', table)]
+assert len(shares) == len(rows) and abs(sum(shares) - 100) < 1e-3, shares
+assert "%.4g tokens/s" % llm["prefill_tokens_per_s_measured"] in html
+print("ok: llm table in", sys.argv[1].split("/")[-2])
+PY
+done
+# a run of another suite has no such table
+"$rooflab" run --device cpu --suite tiny --ops softmax --repetitions 1 --out "$out/tiny" >/dev/null 2>&1
+! grep -q 'id="llm"' "$out/tiny/report.html"
 # Llama-3-70B in bf16 needs about 141 GB of weights: refused up front.
 if "$rooflab" run --device cpu --model llama-3-70b --batch 8 --seq 2048 --out "$out/refused" 2>"$out/err"; then
     echo "FAIL: llama-3-70b was not refused"; exit 1
