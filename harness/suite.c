@@ -244,9 +244,9 @@ rl_status rl_parse_precision_list(const char *list, uint32_t *mask, rl_err *err)
 
 rl_status rl_parse_shape(const char *spec, rl_shape *shape, rl_err *err)
 {
-    static const char *const fields[] = {"m", "n", "k", "rows", "cols", "count", "iters"};
-    int64_t *slots[] = {&shape->m,    &shape->n,     &shape->k,    &shape->rows,
-                        &shape->cols, &shape->count, &shape->iters};
+    static const char *const fields[] = {"m", "n", "k", "rows", "cols", "count", "iters", "batch"};
+    int64_t *slots[] = {&shape->m,    &shape->n,     &shape->k,     &shape->rows,
+                        &shape->cols, &shape->count, &shape->iters, &shape->batch};
     char buf[256];
     memset(shape, 0, sizeof *shape);
     if (!spec || !*spec || strlen(spec) >= sizeof buf)
@@ -265,7 +265,8 @@ rl_status rl_parse_shape(const char *spec, rl_shape *shape, rl_err *err)
                 slot = slots[i];
         if (!slot)
             return rl_fail(err, RL_ERR_INVALID,
-                           "--shape: unknown field '%s' (known: m, n, k, rows, cols, count, iters)",
+                           "--shape: unknown field '%s' (known: m, n, k, batch, rows, cols, count, "
+                           "iters)",
                            tok);
         char *end;
         errno = 0;
@@ -281,6 +282,8 @@ rl_status rl_parse_shape(const char *spec, rl_shape *shape, rl_err *err)
     const bool gemm = shape->m || shape->n || shape->k;
     const bool rows = shape->rows || shape->cols;
     const bool flat = shape->count || shape->iters;
+    if (shape->batch && !gemm)
+        return rl_fail(err, RL_ERR_INVALID, "--shape: batch= goes with m=,n=,k= (a batched GEMM)");
     if (gemm + rows + flat != 1 || (gemm && !(shape->m && shape->n && shape->k)) ||
         (rows && !(shape->rows && shape->cols)) || (flat && !shape->count))
         return rl_fail(err, RL_ERR_INVALID, "--shape: give exactly one of m=,n=,k= (all three), "

@@ -105,6 +105,12 @@ static void shapes_parse(void **state)
     assert_non_null(strstr(err.msg, "positive"));
     assert_int_equal(rl_parse_shape("rows=1e3,cols=4", &s, &err), RL_ERR_INVALID);
     assert_int_equal(rl_parse_shape("depth=3", &s, &err), RL_ERR_INVALID);
+    /* a batched GEMM: batch products of m x n x k; batch goes with a GEMM only */
+    assert_int_equal(rl_parse_shape("batch=64,m=4,n=512,k=128", &s, &err), RL_OK);
+    assert_int_equal(s.batch, 64);
+    assert_int_equal(s.m, 4);
+    assert_int_equal(rl_parse_shape("batch=2,rows=4,cols=8", &s, &err), RL_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "batch"));
     assert_int_equal(rl_parse_shape("rows=99999999999999999999,cols=4", &s, &err),
                      RL_ERR_INVALID);
 
