@@ -77,29 +77,35 @@ fi
     grep -q "does not fit orin-nx-16gb" "$out/err" ||
     { echo "FAIL: refusal"; cat "$out/err"; exit 1; }
 # every shipped config, both phases, both devices: a prediction or a fit refusal
+mkdir "$out/all"
 for cfg in "$(dirname "$0")"/../../model/configs/*.json; do
     name=$(basename "$cfg" .json)
     for dev in "h100-sxm5" "orin-nx-16gb --dtype int8"; do
         for phase in prefill decode; do
             # shellcheck disable=SC2086
             if ! "$rooflab" predict --suite llm --model "$name" --device $dev --batch 4 \
-                --seq 2048 --phase $phase --json >"$out/p.json" 2>"$out/err"; then
+                --seq 2048 --phase $phase --json >"$out/all/$name-${dev%% *}-$phase.json" \
+                2>"$out/err"; then
                 grep -q "does not fit" "$out/err" ||
                     { echo "FAIL: $name $dev $phase:"; cat "$out/err"; exit 1; }
-                continue
+                rm "$out/all/$name-${dev%% *}-$phase.json"
             fi
-            python3 - "$out/p.json" <<'PY'
-import json, sys
-p = json.load(open(sys.argv[1]))
-for l in p["layers"]:
-    s = sum(k["count"] * k["flops"] for k in l["kernels"])
-    assert abs(s - l["flops"]) <= 1e-12 * s, (p["model"], s, l["flops"])
-    assert l["predicted_time_s"] > 0
-assert sum(l["layers"] for l in p["layers"]) == p["model_step"]["layers"]
-PY
         done
     done
 done
+python3 - "$out/all" <<'PY'
+import json, os, sys
+files = sorted(os.listdir(sys.argv[1]))
+for f in files:
+    p = json.load(open(os.path.join(sys.argv[1], f)))
+    for l in p["layers"]:
+        s = sum(k["count"] * k["flops"] for k in l["kernels"])
+        assert abs(s - l["flops"]) <= 1e-12 * s, (f, s, l["flops"])
+        assert l["predicted_time_s"] > 0, f
+    assert sum(l["layers"] for l in p["layers"]) == p["model_step"]["layers"], f
+assert len(files) >= 60, len(files)   # most configs fit at batch 4 x 2048
+print("ok:", len(files), "predictions of the shipped configs")
+PY
 # bad input: one line, exit 2
 for args in "--phase generate" "--dtype int4" "--power-mode MAXN" "--batch 0"; do
     # shellcheck disable=SC2086
