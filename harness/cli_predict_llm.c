@@ -21,7 +21,7 @@
 #include "report/rl_results.h"
 
 static const char usage[] =
-    "usage: rooflab predict --suite llm --model NAME|PATH --device ID [--power-mode M]\n"
+    "usage: rooflab predict --suite llm --model NAME|PATH --device ID[@MODE] [--power-mode M]\n"
     "                       --batch B --seq S [--phase prefill|decode] [--dtype fp16|bf16|int8]\n"
     "                       [--out DIR] [--json]\n"
     "\n"
@@ -459,9 +459,35 @@ static rl_status setup(const llm_options *o, const rl_catalog *cat, llm_setup *s
     RL_TRY(rl_llm_phase_parse(o->phase, &s->phase, err));
     RL_TRY(rl_model_config_path(o->model, path, sizeof path, err));
     RL_TRY(rl_hf_config_load(path, &s->cfg, err));
-    RL_TRY(rl_catalog_get(cat, o->device, &s->entry, err));
-    if (o->mode || s->entry->kind == RL_CAT_JETSON)
-        RL_TRY(rl_catalog_find_mode(s->entry, o->mode, &s->mode, err));
+    /* ID@MODE as plain predict takes it (the mode may carry its own
+     * @conf, as in 25W@super: split at the first '@'). */
+    char id[128];
+    if (strchr(o->device, ','))
+        return rl_fail(err, RL_ERR_INVALID,
+                       "predict --suite llm takes one device, not a list ('%s')", o->device);
+    if (strlen(o->device) >= sizeof id)
+        return rl_fail(err, RL_ERR_INVALID, "device id too long");
+    snprintf(id, sizeof id, "%s", o->device);
+    const char *mode = o->mode;
+    char *at = strchr(id, '@');
+    if (at) {
+        *at = 0;
+        if (o->mode)
+            return rl_fail(err, RL_ERR_INVALID,
+                           "device '%s' names its power mode and --power-mode names another: "
+                           "give one",
+                           o->device);
+        mode = at + 1;
+        if (!*mode)
+            return rl_fail(err, RL_ERR_INVALID, "device '%s': the power mode is missing",
+                           o->device);
+    }
+    RL_TRY(rl_catalog_get(cat, id, &s->entry, err));
+    if (at && s->entry->kind != RL_CAT_JETSON)
+        return rl_fail(err, RL_ERR_INVALID, "%s has no power modes (only Jetsons do)",
+                       s->entry->id);
+    if (mode || s->entry->kind == RL_CAT_JETSON)
+        RL_TRY(rl_catalog_find_mode(s->entry, mode, &s->mode, err));
     char src[RL_PREC_COUNT][RL_CAT_SOURCE_LEN];
     RL_TRY(rl_catalog_machine(s->entry, s->mode, &s->machine, src, err));
     /* The 16-bit type of the checkpoint, as run --suite llm and fit take it. */
