@@ -54,6 +54,7 @@ rl_status rl_merge_write(const rl_results *runs, size_t n, const char *out_dir, 
     const size_t lag_count = rl_merge_stragglers(&m, lag);
     if (table) {
         rl_merge_print(&m, table);
+        rl_merge_print_mismatches(runs, &m, n, table);
         rl_stragglers_print(&m, lag, lag_count, runs, table);
     }
     rl_status s = rl_make_output_dir(out_dir, err);

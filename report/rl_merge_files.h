@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 
+#include "report/rl_compare.h"
 #include "report/rl_results.h"
 #include "rl/status.h"
 
@@ -14,5 +15,10 @@
  * spread.svg (the strip chart) and report.html. */
 rl_status rl_merge_write(const rl_results *runs, size_t n, const char *out_dir, FILE *table,
                          rl_err *err);
+
+/* One line each when the runs are of different suites or rooflab versions,
+ * naming which run has which (m: the merge of the same runs, for their
+ * names). Nothing when they agree. */
+void rl_merge_print_mismatches(const rl_results *runs, const rl_merge *m, size_t n, FILE *out);
 
 #endif
