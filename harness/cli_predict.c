@@ -71,19 +71,6 @@ static const char *si(double v, const char *unit, char *buf, size_t len)
     return buf;
 }
 
-static const char *si_time(double s, char *buf, size_t len)
-{
-    if (s >= 1.0)
-        snprintf(buf, len, "%.4g s", s);
-    else if (s >= 1e-3)
-        snprintf(buf, len, "%.4g ms", s * 1e3);
-    else if (s >= 1e-6)
-        snprintf(buf, len, "%.4g us", s * 1e6);
-    else
-        snprintf(buf, len, "%.4g ns", s * 1e9);
-    return buf;
-}
-
 #define MAX_LIST 16   /* --device options, precisions */
 #define MAX_SHAPES 64 /* --shape options and sweep steps */
 
@@ -285,7 +272,7 @@ static void print_text(FILE *out, const rl_catalog_entry *e, const rl_power_mode
     if (r->transcendentals > 0 && r->mufu_op_per_s > 0)
         fprintf(out, "   Special-function unit = %s exp/s: %.0f transcendentals take %s   [%s]\n",
                si(r->mufu_op_per_s, "", c, 48), r->transcendentals,
-               si_time(r->transcendentals / r->mufu_op_per_s, fl, 48), m->mufu_source);
+               rl_cli_time_text(r->transcendentals / r->mufu_op_per_s, fl, 48), m->mufu_source);
     si(r->peak_flop_per_s, "FLOP/s", a, 48);
     fprintf(out, "   Bandwidth (%s) = %s   [%s]\n", m->mem[0].name, si(r->byte_per_s, "B/s", b, 48),
            mode ? (mode->emc_max_mhz > 0 ? "derived: 2 x EMC cap x bus width / 8"
@@ -298,14 +285,14 @@ static void print_text(FILE *out, const rl_catalog_entry *e, const rl_power_mode
            si(r->attainable_flop_per_s, "FLOP/s", fl, 48));
     fprintf(out, "8. Time         = max(FLOPs / peak, %sbytes / bandwidth) = %s\n",
            r->transcendentals > 0 && r->mufu_op_per_s > 0 ? "exps / exp rate, " : "",
-           si_time(r->predicted_time_s, a, 48));
+           rl_cli_time_text(r->predicted_time_s, a, 48));
     fprintf(out, "9. MFU          = attainable / %s peak = %.1f %%\n", r->roof.name, 100.0 * r->mfu);
     if (fu) {
         fprintf(out, "\nFusion: %s moves %.0f B, %s moves %.0f B (ratio %.3g);\n",
                rl_op_name(fu->unfused), fu->unfused_bytes, rl_op_name(fu->fused), fu->fused_bytes,
                fu->byte_ratio);
         fprintf(out, "        predicted times %s vs %s -> fusion speedup %.3g x%s\n",
-               si_time(fu->unfused_time_s, a, 48), si_time(fu->fused_time_s, b, 48), fu->speedup,
+               rl_cli_time_text(fu->unfused_time_s, a, 48), rl_cli_time_text(fu->fused_time_s, b, 48), fu->speedup,
                fu->memory_bound ? " (both memory-bound: the byte ratio)" : "");
     }
     fprintf(out, "\nRidge points on %s (dense peak / %s):", e->id, si(m->mem[0].byte_per_s, "B/s", a, 48));

@@ -209,19 +209,6 @@ static double tokens_per_s(const model_prediction *mp)
 
 /* ---- text ---------------------------------------------------------------- */
 
-static const char *time_text(double s, char *buf, size_t len)
-{
-    if (s >= 1.0)
-        snprintf(buf, len, "%.4g s", s);
-    else if (s >= 1e-3)
-        snprintf(buf, len, "%.4g ms", s * 1e3);
-    else if (s >= 1e-6)
-        snprintf(buf, len, "%.4g us", s * 1e6);
-    else
-        snprintf(buf, len, "%.4g ns", s * 1e9);
-    return buf;
-}
-
 static void print_kernel_row(FILE *f, const llm_setup *s, const rl_llm_kernel *k,
                              const rl_case_prediction *r, double layer_s)
 {
@@ -229,7 +216,7 @@ static void print_kernel_row(FILE *f, const llm_setup *s, const rl_llm_kernel *k
     rl_shape_format(k->op, &k->shape, shape, sizeof shape);
     fprintf(f, "  %-15s %-18s %-4s %-34s %2d %11.4g %11.4g %8.3g  %-12s %11s %6.1f%%\n", k->role,
             rl_op_name(k->op), rl_precision_name(kernel_precision(s, k)), shape, k->count, r->flops / 1e9, r->bytes / 1e6, r->intensity,
-            r->binding_roof, time_text(k->count * r->predicted_time_s, t, sizeof t),
+            r->binding_roof, rl_cli_time_text(k->count * r->predicted_time_s, t, sizeof t),
             layer_s > 0 ? 100.0 * k->count * r->predicted_time_s / layer_s : 0.0);
 }
 
@@ -330,16 +317,16 @@ static void print_text(FILE *f, const llm_setup *s, const llm_options *o,
         for (int j = 0; j < l->count; j++)
             print_kernel_row(f, s, &l->kernels[j], &lp->k[j], lp->time_s);
         fprintf(f, "  layer: %.6g GFLOP, %.6g MB, %s\n", lp->flops / 1e9, lp->bytes / 1e6,
-                time_text(lp->time_s, a, sizeof a));
+                rl_cli_time_text(lp->time_s, a, sizeof a));
     }
     fprintf(f, "\nModel:");
     for (int i = 0; i < mk->kinds; i++)
         fprintf(f, "%s %lld layers x %s", i ? " +" : "", (long long)mk->layer[i].layers,
-                time_text(mp->layer[i].time_s, a, sizeof a));
+                rl_cli_time_text(mp->layer[i].time_s, a, sizeof a));
     fprintf(f, " + embedding %s + lm_head %s = %s per %s step\n",
-            time_text(mp->embedding.predicted_time_s, b, sizeof b),
-            time_text(mp->lm_head.predicted_time_s, c, sizeof c),
-            time_text(mp->time_s, a, sizeof a), rl_llm_phase_name(s->phase));
+            rl_cli_time_text(mp->embedding.predicted_time_s, b, sizeof b),
+            rl_cli_time_text(mp->lm_head.predicted_time_s, c, sizeof c),
+            rl_cli_time_text(mp->time_s, a, sizeof a), rl_llm_phase_name(s->phase));
     char shape[96];
     rl_shape_format(RL_OP_GEMM, &mk->lm_head.shape, shape, sizeof shape);
     fprintf(f, "  embedding: copy of %lld values (%s); lm_head: gemm %s (%s)\n",
@@ -348,11 +335,11 @@ static void print_text(FILE *f, const llm_setup *s, const llm_options *o,
             mp->flops / 1e9, mp->time_s > 0 ? 100.0 * mp->memory_bound_s / mp->time_s : 0.0);
     if (s->phase == RL_LLM_PREFILL)
         fprintf(f, "Tokens/s (prefill): %lld prompt tokens / %s = %.4g tokens/s\n",
-                (long long)mk->tokens, time_text(mp->time_s, a, sizeof a), tokens_per_s(mp));
+                (long long)mk->tokens, rl_cli_time_text(mp->time_s, a, sizeof a), tokens_per_s(mp));
     else
         fprintf(f, "Tokens/s (decode): %lld new tokens (one per sequence) / %s = %.4g tokens/s "
                    "(%.4g per sequence)\n",
-                (long long)mk->tokens, time_text(mp->time_s, a, sizeof a), tokens_per_s(mp),
+                (long long)mk->tokens, rl_cli_time_text(mp->time_s, a, sizeof a), tokens_per_s(mp),
                 tokens_per_s(mp) / (double)o->batch);
     char excluded[512];
     rl_llm_kernels_excluded(&s->cfg, excluded, sizeof excluded);

@@ -87,3 +87,16 @@ int rl_cli_parse_out_only(const char *cmd, const char *usage, int argc, char **a
     }
     return -1;
 }
+
+const char *rl_cli_time_text(double s, char *buf, size_t len)
+{
+    if (s >= 1.0)
+        snprintf(buf, len, "%.4g s", s);
+    else if (s >= 1e-3)
+        snprintf(buf, len, "%.4g ms", s * 1e3);
+    else if (s >= 1e-6)
+        snprintf(buf, len, "%.4g us", s * 1e6);
+    else
+        snprintf(buf, len, "%.4g ns", s * 1e9);
+    return buf;
+}

@@ -2,6 +2,7 @@
 #ifndef RL_CLI_UTIL_H
 #define RL_CLI_UTIL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "rl/status.h"
@@ -27,5 +28,8 @@ rl_status rl_cli_max_reps(int *out, rl_err *err);
 
 /* Print "rooflab CMD: message" on stderr and return exit code 2. */
 int rl_cli_fail(const char *cmd, const char *message);
+
+/* A time in s, ms, us or ns, 4 significant digits, into buf; returns buf. */
+const char *rl_cli_time_text(double s, char *buf, size_t len);
 
 #endif
