@@ -257,7 +257,7 @@ static void print_text(FILE *out, const rl_catalog_entry *e, const rl_power_mode
     fprintf(out, "Prediction: %s %s at %s on %s (%s)", rl_op_name(op), shape, rl_precision_name(p),
            e->id, e->name);
     if (mode)
-        fprintf(out, ", power mode %s", mode->name);
+        fprintf(out, ", power mode %s%s", mode->name, mode->super_conf ? " (Super conf)" : "");
     fprintf(out, "\nUnits: SI (GB = 1e9 B, TFLOP/s = 1e12 FLOP/s); peaks are dense (no sparsity).\n\n");
     fprintf(out, "1. FLOPs        = %s = %.0f FLOP (%s)\n", fl, r->flops, si(r->flops, "FLOP", a, 48));
     fprintf(out, "2. Bytes        = %s = %.0f B (%s)\n", by, r->bytes, si(r->bytes, "B", b, 48));

@@ -296,11 +296,12 @@ static void print_text(FILE *f, const llm_setup *s, const llm_options *o,
     const rl_catalog_entry *e = s->entry;
     char a[32], b[32], c[32];
     fprintf(f, "Prediction: %s at %s, batch %lld x seq %lld (%lld new tokens per step), %s%s, "
-               "on %s (%s)%s%s\n",
+               "on %s (%s)%s%s%s\n",
             o->model, rl_llm_phase_name(s->phase), (long long)o->batch, (long long)o->seq,
             (long long)mk->tokens, rl_precision_name(s->precision),
             s->weight_gemm != s->precision ? " (weight GEMMs int8)" : "", e->id, e->name,
-            s->mode ? ", power mode " : "", s->mode ? s->mode->name : "");
+            s->mode ? ", power mode " : "", s->mode ? s->mode->name : "",
+            s->mode && s->mode->super_conf ? " (Super conf)" : "");
     fprintf(f, "Units: SI (GFLOP = 1e9 FLOP, MB = 1e6 B); peaks are dense; memory %s at %.4g "
                "GB/s. Times are per call x count.\n",
             s->machine.mem[0].name, s->machine.mem[0].byte_per_s / 1e9);
@@ -387,8 +388,10 @@ static cJSON *to_json(const llm_setup *s, const llm_options *o, const model_pred
     cJSON_AddStringToObject(j, "model", o->model);
     cJSON_AddStringToObject(j, "family", s->cfg.layout.family);
     cJSON_AddStringToObject(j, "device", s->entry->id);
-    if (s->mode)
+    if (s->mode) {
         cJSON_AddStringToObject(j, "power_mode", s->mode->name);
+        cJSON_AddBoolToObject(j, "super_conf", s->mode->super_conf);
+    }
     cJSON_AddStringToObject(j, "phase", rl_llm_phase_name(s->phase));
     cJSON_AddNumberToObject(j, "batch", (double)o->batch);
     cJSON_AddNumberToObject(j, "seq", (double)o->seq);

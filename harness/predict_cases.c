@@ -24,8 +24,10 @@ cJSON *rl_predict_case_json(const rl_predict_target *t, const rl_predict_item *c
     char shape[96];
     rl_shape_format(c->op, &c->shape, shape, sizeof shape);
     cJSON_AddStringToObject(o, "device", t->e->id);
-    if (t->mode)
+    if (t->mode) {
         cJSON_AddStringToObject(o, "power_mode", t->mode->name);
+        cJSON_AddBoolToObject(o, "super_conf", t->mode->super_conf);
+    }
     cJSON_AddStringToObject(o, "op", rl_op_name(c->op));
     cJSON_AddStringToObject(o, "shape", shape);
     cJSON_AddStringToObject(o, "precision", rl_precision_name(c->p));
@@ -74,8 +76,10 @@ char *rl_predict_set_json(const rl_predict_set *s)
         cJSON_AddStringToObject(d, "label", t->label);
         cJSON_AddStringToObject(d, "device", t->e->id);
         cJSON_AddStringToObject(d, "name", t->e->name);
-        if (t->mode)
+        if (t->mode) {
             cJSON_AddStringToObject(d, "power_mode", t->mode->name);
+            cJSON_AddBoolToObject(d, "super_conf", t->mode->super_conf);
+        }
         cJSON_AddStringToObject(d, "memory", t->m.mem[0].name);
         cJSON_AddNumberToObject(d, "byte_per_s", t->m.mem[0].byte_per_s);
         cJSON_AddItemToArray(devs, d);
@@ -89,8 +93,10 @@ char *rl_predict_set_json(const rl_predict_set *s)
         const rl_predict_target *t = &s->targets[r->target];
         cJSON *d = cJSON_CreateObject();
         cJSON_AddStringToObject(d, "device", t->e->id);
-        if (t->mode)
+        if (t->mode) {
             cJSON_AddStringToObject(d, "power_mode", t->mode->name);
+            cJSON_AddBoolToObject(d, "super_conf", t->mode->super_conf);
+        }
         cJSON_AddStringToObject(d, "op", rl_op_name(r->op));
         cJSON_AddStringToObject(d, "precision", rl_precision_name(r->p));
         cJSON_AddStringToObject(d, "reason", r->reason);

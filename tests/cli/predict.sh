@@ -96,6 +96,20 @@ d = json.load(open(sys.argv[1]))
 assert d["power_mode"] == "MAXN" and d["bound"] == "memory", d
 ' "$out/maxn.json"
 
+# The Orin Nano's 15W mode in both nvpmodel confs: two devices, two labels
+# (the Super conf's 15W runs the GPU at 612 MHz, the original's at 625).
+"$rooflab" predict --device orin-nano-8gb@15W,orin-nano-8gb@15W@super --op gemm --m 4096 \
+    --n 4096 --k 4096 --precision fp16 --json >"$out/nano-confs.json"
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+labels = [x["label"] for x in d["devices"]]
+assert labels == ["orin-nano-8gb@15W", "orin-nano-8gb@15W@super"], labels
+assert [x["super_conf"] for x in d["devices"]] == [False, True], d["devices"]
+peaks = sorted(p["peak_flop_per_s"] for p in d["predictions"])
+assert peaks[0] < peaks[1], peaks
+' "$out/nano-confs.json"
+
 # A fused/unfused pair reports the predicted fusion gain.
 "$rooflab" predict --device h100-sxm5 --op scale_mask_softmax_unfused --rows 4096 \
     --cols 4096 --precision fp16 --json >"$out/fusion.json"
