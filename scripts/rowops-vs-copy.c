@@ -7,6 +7,14 @@
  * wall clock and by process CPU time (which leaves out time the threads
  * sat descheduled; run with OMP_WAIT_POLICY=PASSIVE so idle threads do not
  * spin it up), with the load average before and after.
+ *   Then the op's rate with its data in cache (the same columns, rows cut
+ * so that each thread's share fills half its L2; no flush, median of 101
+ * calls) over copy's DRAM rate: the headroom, how much faster than copy the
+ * op's own instructions and cache traffic go. Near 1 or below, the op's
+ * work takes as long as copy's memory traffic, and it comes near copy only
+ * if the two overlap completely. Short calls pay OpenMP's wake-up under
+ * OMP_WAIT_POLICY=PASSIVE (tens to hundreds of µs on a VM), so take the
+ * headroom from a run with OMP_WAIT_POLICY=ACTIVE.
  *   cmake --preset cpu && cmake --build --preset cpu -j2
  *   cc -O2 -fopenmp -I. -Iinclude -o /tmp/rowops-vs-copy scripts/rowops-vs-copy.c \
  *      build-cpu/librl_harness.a build-cpu/librl_kernels.a build-cpu/librl_model.a \
@@ -17,6 +25,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <omp.h>
 
 #include "harness/rl_suite.h"
 #include "kernels/rl_backend.h"
@@ -92,6 +103,42 @@ static void prepare(rl_backend *be, const rl_case_spec *spec, prepared *p)
     }
 }
 
+static void release(rl_backend *be, prepared *p);
+static void summary(double *r, int n, double *median, double *lo, double *hi);
+
+/* The op's rate (model bytes / s) with its tensors in cache: rows cut so
+ * that each thread's share fills about half its L2 (at least one row per
+ * thread); calls back to back, no flush, median of 101. */
+static double in_cache_rate(rl_backend *be, const rl_case_spec *spec, double full_bytes)
+{
+    long l2 = sysconf(_SC_LEVEL2_CACHE_SIZE);
+    if (l2 <= 0)
+        l2 = 512 * 1024;
+    const int threads = omp_get_max_threads();
+    rl_case_spec small = *spec;
+    int64_t rows = (int64_t)((double)spec->shape.rows * 0.5 * (double)l2 * threads / full_bytes);
+    if (rows < threads)
+        rows = threads;
+    if (rows < small.shape.rows)
+        small.shape.rows = rows;
+    prepared p;
+    prepare(be, &small, &p);
+    enum { CALLS = 101 };
+    double t[CALLS];
+    rl_err err;
+    for (int i = -5; i < CALLS; i++) {
+        const double w0 = now(CLOCK_MONOTONIC);
+        if (be->launch(be->state, &p.launch, &err) != RL_OK || be->sync(be->state, &err) != RL_OK)
+            die("launch", &err);
+        if (i >= 0)
+            t[i] = now(CLOCK_MONOTONIC) - w0;
+    }
+    double median, lo, hi;
+    summary(t, CALLS, &median, &lo, &hi);
+    release(be, &p);
+    return p.bytes / median;
+}
+
 static void release(rl_backend *be, prepared *p)
 {
     for (int i = 0; i < p->tensors; i++)
@@ -160,10 +207,10 @@ int main(int argc, char **argv)
     printf("%s, copy count=%lld; ratio = op B/s / mean copy B/s around it, %d rounds\n",
            be.describe(be.state), (long long)copy_spec->shape.count, rounds);
     load_average("before");
-    printf("%-28s %-22s %-24s %-24s %s\n", "op", "shape", "ratio wall med (min-max)",
-           "ratio cpu med (min-max)", "op GB/s wall med");
+    printf("%-28s %-22s %-24s %-24s %-17s %s\n", "op", "shape", "ratio wall med (min-max)",
+           "ratio cpu med (min-max)", "op GB/s wall med", "in-cache GB/s, headroom");
     double *rw = malloc((size_t)rounds * sizeof *rw), *rc = malloc((size_t)rounds * sizeof *rc),
-           *gb = malloc((size_t)rounds * sizeof *gb);
+           *gb = malloc((size_t)rounds * sizeof *gb), *cr = malloc((size_t)rounds * sizeof *cr);
     for (size_t i = 0; i < count; i++) {
         if (cases[i].op == RL_OP_COPY || cases[i].op == RL_OP_TRIAD || cases[i].op == RL_OP_FMA)
             continue;
@@ -180,18 +227,21 @@ int main(int argc, char **argv)
             rw[r] = op.bytes / w / copy_wall;
             rc[r] = op.bytes / c / copy_cpu;
             gb[r] = op.bytes / w * 1e-9;
+            cr[r] = copy_wall;
             cw0 = cw1;
             cc0 = cc1;
         }
-        double m1, l1, h1, m2, l2, h2, m3, l3, h3;
+        double m1, l1, h1, m2, l2, h2, m3, l3, h3, m4, l4, h4;
         summary(rw, rounds, &m1, &l1, &h1);
         summary(rc, rounds, &m2, &l2, &h2);
         summary(gb, rounds, &m3, &l3, &h3);
+        summary(cr, rounds, &m4, &l4, &h4);
+        const double cached = in_cache_rate(&be, &cases[i], op.bytes);
         char shape[64];
         rl_shape_format(cases[i].op, &cases[i].shape, shape, sizeof shape);
-        printf("%-28s %-22s %5.1f %% (%5.1f-%5.1f)    %5.1f %% (%5.1f-%5.1f)    %.2f\n",
+        printf("%-28s %-22s %5.1f %% (%5.1f-%5.1f)    %5.1f %% (%5.1f-%5.1f)    %-17.2f %.1f, %.2f\n",
                rl_op_name(cases[i].op), shape, 100 * m1, 100 * l1, 100 * h1, 100 * m2, 100 * l2,
-               100 * h2, m3);
+               100 * h2, m3, cached * 1e-9, cached / m4);
         fflush(stdout);
         release(&be, &op);
     }
@@ -200,6 +250,7 @@ int main(int argc, char **argv)
     free(rw);
     free(rc);
     free(gb);
+    free(cr);
     free(cases);
     be.destroy(be.state);
     return 0;

@@ -1,19 +1,13 @@
-/* LayerNorm over each row: y = (x - mean) * rstd * gamma + beta. */
-#include "kernels/cpu/rl_cpu.h"
+/* LayerNorm over each row: y = (x - mean) * rstd * gamma + beta, in row
+ * blocks (rl_layernorm_block.h). */
+#include "kernels/cpu/rl_layernorm_block.h"
 
 #define LAYERNORM(T, S)                                                                       \
     void rl_cpu_layernorm_rows_##S(int64_t rows, int64_t cols, T eps, const T *restrict x,    \
                                    const T *restrict gamma, const T *restrict beta,           \
                                    T *restrict y)                                             \
     {                                                                                         \
-        _Pragma("omp parallel for schedule(static)") for (int64_t r = 0; r < rows; r++)       \
-        {                                                                                     \
-            const T *xr = x + r * cols;                                                       \
-            T mean, rstd;                                                                     \
-            rl_row_moments_##S(cols, eps, xr, &mean, &rstd);                                  \
-            rl_row_normalise_##S(cols, mean, rstd, xr, gamma, beta, y + r * cols,             \
-                                 x + rl_next_row(r, rows) * cols, NULL);                      \
-        }                                                                                     \
+        rl_ln_rows_##S(rows, cols, eps, x, NULL, NULL, gamma, beta, y);                       \
     }
 
 LAYERNORM(float, f32)

@@ -1,7 +1,8 @@
 /* Fused residual add + LayerNorm: h = x + residual is written (it carries
  * the residual stream on) and normalised while the row is still in cache,
- * so memory sees x and residual read once, h and y written once. */
-#include "kernels/cpu/rl_cpu.h"
+ * so memory sees x and residual read once, h and y written once; in row
+ * blocks, h's moments taken in two passes (rl_layernorm_block.h). */
+#include "kernels/cpu/rl_layernorm_block.h"
 
 #define RESIDUAL_LAYERNORM(T, S)                                                              \
     static void residual_layernorm_##S(int64_t rows, int64_t cols, T eps,                     \
@@ -9,14 +10,7 @@
                                        const T *restrict gamma, const T *restrict beta,       \
                                        T *restrict h, T *restrict y)                          \
     {                                                                                         \
-        _Pragma("omp parallel for schedule(static)") for (int64_t r = 0; r < rows; r++)       \
-        {                                                                                     \
-            const int64_t o = r * cols, next = rl_next_row(r, rows) * cols;                   \
-            T mean, rstd;                                                                     \
-            rl_row_welford_##S(cols, eps, x + o, res + o, h + o, &mean, &rstd);               \
-            rl_row_normalise_##S(cols, mean, rstd, h + o, gamma, beta, y + o, x + next,       \
-                                 res + next);                                                 \
-        }                                                                                     \
+        rl_ln_rows_##S(rows, cols, eps, x, res, h, gamma, beta, y);                           \
     }
 
 RESIDUAL_LAYERNORM(float, f32)

@@ -67,8 +67,8 @@ RL_CPU_BLOCKS(double, f64)
  * measurements (1, 2 and 4 KiB). */
 #define RL_AHEAD 2048
 
-/* Independent Welford chains per row (rl_row_welford). */
-#define RL_CHAINS 4
+/* log2(e), for exp(u) = 2^(u log2 e). */
+#define RL_LOG2E 1.4426950408889634
 
 /* The row after r, for prefetching (r itself at the end; with
  * schedule(static) a thread's rows are consecutive). */
@@ -91,26 +91,27 @@ static inline int64_t rl_next_row(int64_t r, int64_t rows)
         }                                                                                     \
         return m;                                                                             \
     }                                                                                         \
-    /* y = exp(scale x - max); returns the sum of y. SLEEF's exp has no slow                 \
-     * path: exp(-inf) is 0 (a masked key) at full speed. The row to do next                 \
+    /* y = exp(scale x - max); returns the sum of y. SLEEF's exp2 has no slow                 \
+     * path: 2^-inf is 0 (a masked key) at full speed. The row to do next                     \
      * is prefetched a line per vector meanwhile, and y's lines RL_AHEAD                      \
      * ahead for writing, so memory keeps streaming while this core computes                  \
      * on a row in cache. */                                                                  \
     static inline T rl_row_exp_sum_##S(int64_t n, T scale, T max, const T *restrict x,        \
                                        T *restrict y, const T *next)                          \
     {                                                                                         \
+        const T a = scale * (T)RL_LOG2E, b = max * (T)RL_LOG2E; /* exp(u) = 2^(u log2 e) */   \
         rl_v_##S acc = {0};                                                                   \
         int64_t j = 0;                                                                        \
         for (; j + RL_VLEN_##S <= n; j += RL_VLEN_##S) {                                      \
             __builtin_prefetch(next + j);                                                     \
             __builtin_prefetch(y + j + RL_AHEAD / sizeof(T), 1);                              \
-            const rl_v_##S e = rl_vexp_##S(rl_vload_##S(x + j) * scale - max);                \
+            const rl_v_##S e = rl_vexp2_##S(rl_vload_##S(x + j) * a - b);                     \
             rl_vstore_##S(y + j, e);                                                          \
             acc += e;                                                                         \
         }                                                                                     \
         T sum = rl_vsum_##S(acc);                                                             \
         for (; j < n; j++) {                                                                  \
-            y[j] = rl_exp1_##S(scale * x[j] - max);                                           \
+            y[j] = rl_exp2_1_##S(a * x[j] - b);                                               \
             sum += y[j];                                                                      \
         }                                                                                     \
         return sum;                                                                           \
@@ -119,100 +120,19 @@ static inline int64_t rl_next_row(int64_t r, int64_t rows)
     {                                                                                         \
         _Pragma("omp simd") for (int64_t j = 0; j < n; j++) y[j] *= factor;                   \
     }                                                                                         \
-    /* Centred two-pass mean and 1/sqrt(var + eps), biased variance: the                      \
-     * second pass re-reads a row that is still in L1/L2. */                                  \
-    static inline void rl_row_moments_##S(int64_t n, T eps, const T *restrict x, T *mean,     \
-                                          T *rstd)                                            \
-    {                                                                                         \
-        T sum = 0;                                                                            \
-        _Pragma("omp simd reduction(+ : sum)") for (int64_t j = 0; j < n; j++) sum += x[j];   \
-        const T mu = sum / (T)n;                                                              \
-        T ss = 0;                                                                             \
-        _Pragma("omp simd reduction(+ : ss)") for (int64_t j = 0; j < n; j++)                 \
-        {                                                                                     \
-            const T d = x[j] - mu;                                                            \
-            ss += d * d;                                                                      \
-        }                                                                                     \
-        *mean = mu;                                                                           \
-        *rstd = 1 / sqrt(ss / (T)n + eps);                                                    \
-    }                                                                                         \
-    /* One pass over a row streaming in from memory: h = x + res (res and h                   \
-     * may be NULL: h = x), and h's mean and 1/sqrt(var + eps), biased                        \
-     * variance, by Welford's update per vector lane. RL_CHAINS vectors a                     \
-     * step keep that many update chains in flight; every lane has seen the                   \
-     * same count k, so 1/k is one scalar. The lanes are then merged by                       \
-     * Chan's formula and the tail added one element at a time. */                            \
-    static inline void rl_row_welford_##S(int64_t n, T eps, const T *restrict x,              \
-                                          const T *restrict res, T *restrict h, T *mean,      \
-                                          T *rstd)                                            \
-    {                                                                                         \
-        enum { L = RL_VLEN_##S, STEP = RL_CHAINS * RL_VLEN_##S };                             \
-        rl_v_##S mu[RL_CHAINS] = {{0}}, m2[RL_CHAINS] = {{0}};                                \
-        int64_t j = 0, k = 0;                                                                 \
-        for (; j + STEP <= n; j += STEP) {                                                    \
-            const T inv = (T)1 / (T)++k;                                                      \
-            for (int c = 0; c < RL_CHAINS; c++) {                                             \
-                rl_v_##S v = rl_vload_##S(x + j + c * L);                                     \
-                if (res) {                                                                    \
-                    v += rl_vload_##S(res + j + c * L);                                       \
-                    rl_vstore_##S(h + j + c * L, v);                                          \
-                }                                                                             \
-                const rl_v_##S d = v - mu[c];                                                 \
-                mu[c] += d * inv;                                                             \
-                m2[c] += d * (v - mu[c]);                                                     \
-            }                                                                                 \
-        }                                                                                     \
-        T m = 0, q = 0;                                                                       \
-        if (k > 0) {                                                                          \
-            rl_v_##S sum = {0}, q2 = {0};                                                     \
-            for (int c = 0; c < RL_CHAINS; c++)                                               \
-                sum += mu[c];                                                                 \
-            m = rl_vsum_##S(sum) / STEP;                                                      \
-            for (int c = 0; c < RL_CHAINS; c++)                                               \
-                q2 += m2[c] + (T)k * (mu[c] - m) * (mu[c] - m);                               \
-            q = rl_vsum_##S(q2);                                                              \
-        }                                                                                     \
-        for (int64_t c = k * STEP; j < n; j++) {                                              \
-            const T v = res ? x[j] + res[j] : x[j];                                           \
-            if (res)                                                                          \
-                h[j] = v;                                                                     \
-            const T d = v - m;                                                                \
-            m += d / (T)++c;                                                                  \
-            q += d * (v - m);                                                                 \
-        }                                                                                     \
-        *mean = m;                                                                            \
-        *rstd = 1 / sqrt(q / (T)n + eps);                                                     \
-    }                                                                                         \
-    /* y = (x - mean) rstd gamma + beta on a row in cache, prefetching the                    \
-     * next rows of the inputs (next, and next2 unless NULL) a line per                       \
-     * vector meanwhile. */                                                                   \
-    static inline void rl_row_normalise_##S(int64_t n, T mean, T rstd, const T *restrict x,   \
-                                            const T *restrict gamma, const T *restrict beta,  \
-                                            T *restrict y, const T *next, const T *next2)     \
-    {                                                                                         \
-        int64_t j = 0;                                                                        \
-        for (; j + RL_VLEN_##S <= n; j += RL_VLEN_##S) {                                      \
-            __builtin_prefetch(next + j);                                                     \
-            if (next2)                                                                        \
-                __builtin_prefetch(next2 + j);                                                \
-            rl_vstore_##S(y + j, (rl_vload_##S(x + j) - mean) * rstd * rl_vload_##S(gamma + j) + \
-                                     rl_vload_##S(beta + j));                                 \
-        }                                                                                     \
-        for (; j < n; j++)                                                                    \
-            y[j] = (x[j] - mean) * rstd * gamma[j] + beta[j];                                 \
-    }                                                                                         \
     /* y = gelu(x + bias) (bias may be NULL). The tanh form (the reference's)                 \
-     * computed as v / (1 + exp(-2u)), since 0.5 (1 + tanh(u)) = 1 / (1 +                      \
-     * exp(-2u)): one exp and a divide cost less than SLEEF's tanh. */                        \
+     * computed as v / (1 + exp(-2u)), since 0.5 (1 + tanh(u)) = 1 / (1 +                     \
+     * exp(-2u)): one exp and a divide cost less than SLEEF's tanh; the exp                   \
+     * is exp2 with log2 e folded into the constant. */                                       \
     static inline rl_v_##S rl_vgelu_##S(rl_v_##S v)                                           \
     {                                                                                         \
-        const T k = (T)-1.5957691216057308; /* -2 sqrt(2 / pi) */                             \
-        return v / (1 + rl_vexp_##S(k * (v + (T)0.044715 * v * v * v)));                      \
+        const T k = (T)-2.3022081981443250; /* -2 sqrt(2 / pi) log2 e */                      \
+        return v / (1 + rl_vexp2_##S(k * (v + (T)0.044715 * v * v * v)));                     \
     }                                                                                         \
     static inline T rl_gelu1_##S(T v)                                                         \
     {                                                                                         \
-        const T k = (T)-1.5957691216057308;                                                   \
-        return v / (1 + rl_exp1_##S(k * (v + (T)0.044715 * v * v * v)));                      \
+        const T k = (T)-2.3022081981443250;                                                   \
+        return v / (1 + rl_exp2_1_##S(k * (v + (T)0.044715 * v * v * v)));                    \
     }                                                                                         \
     /* x is read and y's lines are asked for (a write prefetch starts the                     \
      * read-for-ownership) RL_AHEAD bytes ahead, so memory keeps streaming                    \

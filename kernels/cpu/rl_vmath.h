@@ -1,4 +1,4 @@
-/* Vector exp from SLEEF, at the widest vector width the compile
+/* Vector exp and exp2 from SLEEF, at the widest vector width the compile
  * target has, chosen at compile time from the ISA macros the compiler sets
  * (-march=native, or the baseline x86-64 / aarch64 without it):
  *
@@ -109,6 +109,18 @@ typedef double rl_v_f64 __attribute__((vector_size(RL_VLEN_f64 * sizeof(double))
     static inline T rl_exp1_##S(T v)                                                          \
     {                                                                                         \
         return Sleef_exp##scalar_suffix##_u10(v);                                             \
+    }                                                                                         \
+    /* 2^v, 1 ulp: the kernels' exp(a x + b) is exp2 of (a log2 e) x +                        \
+     * (b log2 e), the constant folded into the multiply the argument has                     \
+     * anyway; SLEEF's exp2 costs 0.27 ns an fp32 element on one core of                      \
+     * the AVX-512 VM against 0.32 for exp, 0.88 against 1.13 in fp64. */                     \
+    static inline rl_v_##S rl_vexp2_##S(rl_v_##S v)                                           \
+    {                                                                                         \
+        return RL_VCALL(S, exp2, u10, v);                                                     \
+    }                                                                                         \
+    static inline T rl_exp2_1_##S(T v)                                                        \
+    {                                                                                         \
+        return Sleef_exp2##scalar_suffix##_u10(v);                                            \
     }
 
 RL_VMATH(float, f32, f)

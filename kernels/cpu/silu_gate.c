@@ -1,6 +1,6 @@
 /* The gated MLP's activation: y = silu(gate) * up = gate / (1 + exp(-gate))
- * * up, elementwise over rows x cols, vectorised with SLEEF's exp like
- * bias+GELU. exp(-gate) overflows to inf for gate below about -88 (fp32),
+ * * up, elementwise over rows x cols, vectorised with SLEEF's exp2 like
+ * bias+GELU (exp(-g) = 2^(-g log2 e)). exp(-gate) overflows to inf for gate below about -88 (fp32),
  * and gate / inf is -0: silu's own limit, so no special case. */
 #include "kernels/cpu/rl_cpu.h"
 
@@ -11,10 +11,10 @@
         int64_t j = 0;                                                                        \
         for (; j + RL_VLEN_##S <= n; j += RL_VLEN_##S) {                                      \
             const rl_v_##S v = rl_vload_##S(g + j);                                           \
-            rl_vstore_##S(y + j, v / (1 + rl_vexp_##S(-v)) * rl_vload_##S(u + j));            \
+            rl_vstore_##S(y + j, v / (1 + rl_vexp2_##S(v * (T)-RL_LOG2E)) * rl_vload_##S(u + j)); \
         }                                                                                     \
         for (; j < n; j++)                                                                    \
-            y[j] = g[j] / (1 + rl_exp1_##S(-g[j])) * u[j];                                    \
+            y[j] = g[j] / (1 + rl_exp2_1_##S(g[j] * (T)-RL_LOG2E)) * u[j];                    \
     }                                                                                         \
     static void silu_gate_##S(int64_t rows, int64_t cols, const T *restrict g,                \
                               const T *restrict u, T *restrict y)                             \
