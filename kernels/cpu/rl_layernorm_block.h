@@ -10,7 +10,7 @@
  * "stream" of block b+1 and "normalise" of block b run in one loop over the
  * columns, so the next rows' loads and this block's stores are in flight
  * together, and gamma and beta are loaded once per column for every row of
- * the block. On the 2-core AMD EPYC VM this took LayerNorm from about 62 %
+ * the block. On the 2-core AMD EPYC VM this took LayerNorm from about 64 %
  * to about 85 % of the same run's copy (docs/performance.md has the
  * measurements, the block sizes tried and the variants that lost).
  * Threads take chunks of rows as they come free; within a chunk the "next
