@@ -687,6 +687,19 @@ const rl_power_mode *rl_catalog_mode_by_id(const rl_catalog_entry *e, int id)
     return NULL;
 }
 
+rl_status rl_catalog_split_device(char *spec, const char **mode, rl_err *err)
+{
+    char *at = strchr(spec, '@');
+    *mode = NULL;
+    if (!at)
+        return RL_OK;
+    *at = 0;
+    if (!at[1])
+        return rl_fail(err, RL_ERR_INVALID, "device '%s@': the power mode is missing", spec);
+    *mode = at + 1;
+    return RL_OK;
+}
+
 rl_status rl_catalog_find_mode(const rl_catalog_entry *e, const char *name_or_id,
                                const rl_power_mode **out, rl_err *err)
 {

@@ -150,6 +150,10 @@ const rl_catalog_entry *rl_catalog_match_jetson(const rl_catalog *cat, const cha
  * mode. Entries without modes fail. */
 rl_status rl_catalog_find_mode(const rl_catalog_entry *e, const char *name_or_id,
                                const rl_power_mode **out, rl_err *err);
+/* A device named with its mode, "ID@MODE" (MODE may carry its own
+ * "@super", as in orin-nano-8gb@25W@super): split in place at the first
+ * '@', *mode = MODE, or NULL when there is none. "ID@" fails. */
+rl_status rl_catalog_split_device(char *spec, const char **mode, rl_err *err);
 const rl_power_mode *rl_catalog_mode_by_id(const rl_catalog_entry *e, int id);
 
 /* The roofline machine of an entry: dense peaks, the peak of each unit

@@ -458,24 +458,16 @@ static rl_status setup(const llm_options *o, const rl_catalog *cat, llm_setup *s
     if (strlen(o->device) >= sizeof id)
         return rl_fail(err, RL_ERR_INVALID, "device id too long");
     snprintf(id, sizeof id, "%s", o->device);
-    const char *mode = o->mode;
-    char *at = strchr(id, '@');
-    if (at) {
-        *at = 0;
-        if (o->mode)
-            return rl_fail(err, RL_ERR_INVALID,
-                           "device '%s' names its power mode and --power-mode names another: "
-                           "give one",
-                           o->device);
-        mode = at + 1;
-        if (!*mode)
-            return rl_fail(err, RL_ERR_INVALID, "device '%s': the power mode is missing",
-                           o->device);
-    }
+    const char *mode;
+    RL_TRY(rl_catalog_split_device(id, &mode, err));
+    if (mode && o->mode)
+        return rl_fail(err, RL_ERR_INVALID,
+                       "device '%s' names its power mode and --power-mode names another: "
+                       "give one",
+                       o->device);
+    if (!mode)
+        mode = o->mode;
     RL_TRY(rl_catalog_get(cat, id, &s->entry, err));
-    if (at && s->entry->kind != RL_CAT_JETSON)
-        return rl_fail(err, RL_ERR_INVALID, "%s has no power modes (only Jetsons do)",
-                       s->entry->id);
     if (mode || s->entry->kind == RL_CAT_JETSON)
         RL_TRY(rl_catalog_find_mode(s->entry, mode, &s->mode, err));
     char src[RL_PREC_COUNT][RL_CAT_SOURCE_LEN];

@@ -51,27 +51,18 @@ rl_status rl_predict_resolve(const char *const *device_args, size_t nargs, const
     bool any_modes = false;
     *n = 0;
     for (size_t i = 0; i < count; i++) {
-        char *at = strchr(names[i], '@');
-        const char *mode = NULL;
-        if (at) {
-            *at = 0;
-            mode = at + 1;
-            if (!*mode)
-                return rl_fail(err, RL_ERR_INVALID, "device '%s@': the power mode is missing",
-                               names[i]);
-        }
+        const char *mode;
+        RL_TRY(rl_catalog_split_device(names[i], &mode, err));
         rl_predict_target *x = &t[(*n)++];
         memset(x, 0, sizeof *x);
         RL_TRY(rl_catalog_get(cat, names[i], &x->e, err));
         const bool has_modes = x->e->kind == RL_CAT_JETSON;
         any_modes |= has_modes;
-        /* --power-mode: every Jetson without @MODE; a lone GPU with it
-         * fails in rl_catalog_find_mode, which says it has no modes */
+        /* --power-mode: every Jetson without @MODE. A mode named for a
+         * device without modes (ID@MODE, or --power-mode with a lone GPU)
+         * fails in rl_catalog_find_mode, which says it has none. */
         if (!mode && (has_modes || count == 1))
             mode = power_mode;
-        if (at && !has_modes)
-            return rl_fail(err, RL_ERR_INVALID, "%s has no power modes (only Jetsons do)",
-                           x->e->id);
         if (mode || has_modes)
             RL_TRY(rl_catalog_find_mode(x->e, mode, &x->mode, err));
         RL_TRY(rl_catalog_machine(x->e, x->mode, &x->m, x->src, err));
