@@ -700,6 +700,23 @@ rl_status rl_catalog_split_device(char *spec, const char **mode, rl_err *err)
     return RL_OK;
 }
 
+rl_status rl_catalog_device_arg(const char *arg, const char *power_mode, char *id, size_t len,
+                                const char **mode, rl_err *err)
+{
+    if (strlen(arg) >= len)
+        return rl_fail(err, RL_ERR_INVALID, "device '%.40s...' is too long", arg);
+    snprintf(id, len, "%s", arg);
+    RL_TRY(rl_catalog_split_device(id, mode, err));
+    if (*mode && power_mode)
+        return rl_fail(err, RL_ERR_INVALID,
+                       "device '%s' names its power mode and --power-mode names another: give "
+                       "one",
+                       arg);
+    if (!*mode)
+        *mode = power_mode;
+    return RL_OK;
+}
+
 rl_status rl_catalog_find_mode(const rl_catalog_entry *e, const char *name_or_id,
                                const rl_power_mode **out, rl_err *err)
 {

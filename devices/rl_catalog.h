@@ -154,6 +154,12 @@ rl_status rl_catalog_find_mode(const rl_catalog_entry *e, const char *name_or_id
  * "@super", as in orin-nano-8gb@25W@super): split in place at the first
  * '@', *mode = MODE, or NULL when there is none. "ID@" fails. */
 rl_status rl_catalog_split_device(char *spec, const char **mode, rl_err *err);
+/* One device argument and --power-mode (NULL if not given) as the commands
+ * take them: the ID copied into id (len bytes), the mode from ID@MODE or
+ * --power-mode (NULL: neither); both at once fail. *mode points into id or
+ * at power_mode. */
+rl_status rl_catalog_device_arg(const char *arg, const char *power_mode, char *id, size_t len,
+                                const char **mode, rl_err *err);
 const rl_power_mode *rl_catalog_mode_by_id(const rl_catalog_entry *e, int id);
 
 /* The roofline machine of an entry: dense peaks, the peak of each unit

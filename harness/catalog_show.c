@@ -182,9 +182,10 @@ static void print_text(FILE *out, const rl_catalog_entry *e, const rl_power_mode
         fprintf(out, "  L2            %.0f B %s\n", e->l2_bytes.value,
                 cite(e, &r, e->l2_bytes.source, c1, sizeof c1));
 
-    fprintf(out, "\nPeaks%s%s (dense: roofs; sparse, with 2:4 structured sparsity: shown, never "
-                 "a roof)\n",
-            sel ? " in power mode " : "", sel ? sel->name : "");
+    fprintf(out, "\nPeaks%s%s%s (dense: roofs; sparse, with 2:4 structured sparsity: shown, "
+                 "never a roof)\n",
+            sel ? " in power mode " : "", sel ? sel->name : "",
+            sel && sel->super_conf ? " (Super conf)" : "");
     fprintf(out, "  %-6s %12s %12s %12s\n", "", "dense tensor", "dense SIMT", "sparse");
     for (int p = 0; p < RL_PREC_COUNT; p++) {
         if (!(m->tensor_flop_per_s[p] > 0) && !(m->simt_flop_per_s[p] > 0) &&

@@ -15,7 +15,7 @@
 
 static const char usage[] =
     "usage: rooflab devices [--json] [--root PATH]\n"
-    "       rooflab devices ID [--power-mode M] [--json]\n"
+    "       rooflab devices ID[@MODE] [--power-mode M] [--json]\n"
     "\n"
     "Detects the devices here (a Jetson from its files, CUDA GPUs through the runtime,\n"
     "the CPU through hwloc), matches each against the catalog, and prints the dense\n"
@@ -134,9 +134,13 @@ int rl_cli_devices(int argc, char **argv)
         return rl_cli_fail("devices", err.msg);
     if (id) {
         const rl_catalog_entry *e;
-        rl_status st = rl_catalog_get(&cat, id, &e, &err);
+        char bare[128];
+        const char *mode_name;
+        rl_status st = rl_catalog_device_arg(id, mode, bare, sizeof bare, &mode_name, &err);
         if (st == RL_OK)
-            st = rl_catalog_show(stdout, e, mode, json, &err);
+            st = rl_catalog_get(&cat, bare, &e, &err);
+        if (st == RL_OK)
+            st = rl_catalog_show(stdout, e, mode_name, json, &err);
         rl_catalog_free(&cat);
         return st == RL_OK ? 0 : rl_cli_fail("devices", err.msg);
     }

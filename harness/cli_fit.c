@@ -17,7 +17,8 @@
 #include "model/rl_llm.h"
 
 static const char usage[] =
-    "usage: rooflab fit --model NAME|PATH --device ID|auto|cpu [--power-mode M] --batch B --seq S\n"
+    "usage: rooflab fit --model NAME|PATH --device ID[@MODE]|auto|cpu [--power-mode M]\n"
+    "                   --batch B --seq S\n"
     "                   [--dtype fp16|bf16|fp8|int8|int4] [--kv-dtype fp16|bf16|fp8|int8|int4]\n"
     "                   [--attention flash|eager] [--assume-llama] [--root PATH] [--json]\n"
     "\n"
@@ -30,8 +31,9 @@ static const char usage[] =
     "                qwen2-1.5b, gemma-2-2b, phi-2, pythia-1b, ...) or a path to a Hugging\n"
     "                Face config.json; its model_type must be in the architecture table\n"
     "                (docs/model.md), or the run is refused\n"
-    "  --device      a catalog id (rooflab devices lists them), auto (the device here)\n"
-    "                or cpu (this host's memory)\n"
+    "  --device      a catalog id (rooflab devices lists them; ID@MODE names a Jetson's\n"
+    "                power mode, as in predict), auto (the device here) or cpu (this\n"
+    "                host's memory)\n"
     "  --power-mode  Jetson only; accepted for symmetry with predict (memory does not\n"
     "                depend on it)\n"
     "  --dtype       weights (default: the config's torch_dtype when 16-bit, else fp16);\n"
@@ -121,9 +123,13 @@ static rl_status resolve_target(const fit_options *o, target *t, rl_err *err)
     if (strcmp(o->device, "auto") != 0 && strcmp(o->device, "cpu") != 0) {
         const rl_catalog_entry *e;
         const rl_power_mode *mode = NULL;
-        st = rl_catalog_get(&cat, o->device, &e, err);
-        if (st == RL_OK && o->mode)
-            st = rl_catalog_find_mode(e, o->mode, &mode, err);
+        char id[128];
+        const char *mode_name = NULL;
+        st = rl_catalog_device_arg(o->device, o->mode, id, sizeof id, &mode_name, err);
+        if (st == RL_OK)
+            st = rl_catalog_get(&cat, id, &e, err);
+        if (st == RL_OK && mode_name)
+            st = rl_catalog_find_mode(e, mode_name, &mode, err);
         if (st == RL_OK) {
             snprintf(t->id, sizeof t->id, "%s", e->id);
             snprintf(t->name, sizeof t->name, "%s", e->name);

@@ -449,24 +449,13 @@ static rl_status setup(const llm_options *o, const rl_catalog *cat, llm_setup *s
     RL_TRY(rl_llm_phase_parse(o->phase, &s->phase, err));
     RL_TRY(rl_model_config_path(o->model, path, sizeof path, err));
     RL_TRY(rl_hf_config_load(path, &s->cfg, err));
-    /* ID@MODE as plain predict takes it (the mode may carry its own
-     * @conf, as in 25W@super: split at the first '@'). */
+    /* ID@MODE as plain predict takes it. */
     char id[128];
     if (strchr(o->device, ','))
         return rl_fail(err, RL_ERR_INVALID,
                        "predict --suite llm takes one device, not a list ('%s')", o->device);
-    if (strlen(o->device) >= sizeof id)
-        return rl_fail(err, RL_ERR_INVALID, "device id too long");
-    snprintf(id, sizeof id, "%s", o->device);
     const char *mode;
-    RL_TRY(rl_catalog_split_device(id, &mode, err));
-    if (mode && o->mode)
-        return rl_fail(err, RL_ERR_INVALID,
-                       "device '%s' names its power mode and --power-mode names another: "
-                       "give one",
-                       o->device);
-    if (!mode)
-        mode = o->mode;
+    RL_TRY(rl_catalog_device_arg(o->device, o->mode, id, sizeof id, &mode, err));
     RL_TRY(rl_catalog_get(cat, id, &s->entry, err));
     if (mode || s->entry->kind == RL_CAT_JETSON)
         RL_TRY(rl_catalog_find_mode(s->entry, mode, &s->mode, err));

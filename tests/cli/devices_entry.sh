@@ -77,5 +77,12 @@ expect_error "unknown device 'tpu-v9'" "$rooflab" devices tpu-v9
 expect_error "no power modes" "$rooflab" devices h100-sxm5 --power-mode MAXN
 expect_error "unknown power mode '99W'" "$rooflab" devices orin-nx-16gb --power-mode 99W
 expect_error "needs a catalog ID" "$rooflab" devices --power-mode MAXN
+expect_error "no power modes" "$rooflab" devices h100-sxm5@MAXN
+expect_error "names its power mode and \-\-power-mode names another" "$rooflab" devices \
+    orin-nano-8gb@25W --power-mode 15W
+# ID@MODE as --power-mode; a Super conf's mode says so.
+"$rooflab" devices orin-nano-8gb@25W@super >"$out/super.txt"
+grep -q "^Peaks in power mode 25W (Super conf)" "$out/super.txt" \
+    || { echo "FAIL: devices orin-nano-8gb@25W@super:"; cat "$out/super.txt"; exit 1; }
 expect_error "unexpected argument 'b'" "$rooflab" devices a b
 echo "devices entry: ok"

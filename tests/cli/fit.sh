@@ -122,6 +122,19 @@ bad() {
 bad "unknown device 'tpu'" "$rooflab" fit --model llama-3-8b --device tpu --batch 1 --seq 1
 bad "unknown power mode '99W'" "$rooflab" fit --model llama-3-8b --device orin-nx-16gb \
     --power-mode 99W --batch 1 --seq 1
+bad "unknown power mode '99W'" "$rooflab" fit --model llama-3-8b --device orin-nx-16gb@99W \
+    --batch 1 --seq 1
+bad "names its power mode and \-\-power-mode names another" "$rooflab" fit --model llama-3-8b \
+    --device orin-nx-16gb@MAXN --power-mode 15W --batch 1 --seq 1
+bad "the power mode is missing" "$rooflab" fit --model llama-3-8b --device orin-nx-16gb@ \
+    --batch 1 --seq 1
+# ID@MODE names the mode as --power-mode does.
+run 0 "$rooflab" fit --model tinyllama-1.1b --device orin-nx-16gb@MAXN --batch 1 --seq 512 --json
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["device"] == "orin-nx-16gb" and d["power_mode"] == "MAXN", d
+' "$out/stdout"
 bad "unknown model 'gpt-9'" "$rooflab" fit --model gpt-9 --device h100-sxm5 --batch 1 --seq 1
 bad "unknown dtype 'int3'" "$rooflab" fit --model llama-3-8b --device h100-sxm5 --batch 1 \
     --seq 1 --dtype int3
