@@ -136,6 +136,8 @@ static const char usage[] =
     "  --out          output folder (default results/runs/<date>-<host>-<device>); one\n"
     "                 run at a time writes into it, another is refused\n"
     "  --wait-lock    wait for the run writing into --out instead of refusing\n"
+    "  --host-share N count host memory as shared by N runs at once, each given a 1/N\n"
+    "                 share (cuda:all and cuda:N,M,... set it for each GPU's run)\n"
     "SIGINT, SIGTERM and SIGHUP stop the run after the current sample and keep\n"
     "the finished cases (a second one ends it at once, but never mid-write).\n"
     "A results set already in --out is replaced only by one that holds as many\n"
@@ -149,6 +151,7 @@ typedef struct run_options {
     size_t shape_count;
     int64_t batch, seq;
     int threads, repetitions;
+    int host_share; /* runs sharing this host's memory at once (multi-GPU) */
     double max_noise_pct, timeout_s; /* the stopping rule (rl_sampling.h) */
     long min_samples;
     int max_reps; /* ROOFLAB_MAX_REPS: measurement cap for tests and emulators */
@@ -174,9 +177,10 @@ static int parse_options(int argc, char **argv, run_options *o, rl_err *err)
         {"max-noise", required_argument, NULL, 'N'},
         {"timeout", required_argument, NULL, 'T'},
         {"min-samples", required_argument, NULL, 'M'},
+        {"host-share", required_argument, NULL, 'H'},
         {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
     };
-    *o = (run_options){.device = "auto", .suite = "quick", .repetitions = 5,
+    *o = (run_options){.device = "auto", .suite = "quick", .repetitions = 5, .host_share = 1,
                        .max_noise_pct = 1.0, .timeout_s = 2.0, .min_samples = 10};
     optind = 1;
     opterr = 0;
@@ -222,6 +226,10 @@ static int parse_options(int argc, char **argv, run_options *o, rl_err *err)
         case 'M':
             RL_TRY(rl_cli_parse_i64(optarg, "--min-samples", 1, 1000000, &v, err));
             o->min_samples = (long)v;
+            break;
+        case 'H':
+            RL_TRY(rl_cli_parse_i64(optarg, "--host-share", 1, 4096, &v, err));
+            o->host_share = (int)v;
             break;
         case 'S':
             RL_TRY(rl_cli_parse_i64(optarg, "--seed", 0, INT64_MAX, &v, err));
@@ -335,17 +343,25 @@ static uint64_t host_available_bytes(void)
     return pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page : UINT64_MAX;
 }
 
-/* Refuse, before anything is allocated, a case that cannot fit. */
-static rl_status preflight(rl_backend *be, const rl_case_spec *cases, size_t count, rl_err *err)
+/* Refuse, before anything is allocated, a case that cannot fit. Runs that
+ * start together on one host (one per GPU) each count on 1/host_share of
+ * its available memory, since each sees all of it free when it starts. */
+static rl_status preflight(rl_backend *be, const rl_case_spec *cases, size_t count,
+                           int host_share, rl_err *err)
 {
     rl_mem_info mem = {0};
     RL_TRY(be->mem_info(be->state, &mem, err));
     /* One DRAM (the CPU, a Jetson): device buffers and host copies add up
      * against the same free memory. */
     const bool shared = strcmp(be->name, "cpu") == 0 || mem.shared_with_host;
-    const uint64_t host_free = shared && mem.free_bytes < host_available_bytes()
-                                   ? mem.free_bytes
-                                   : host_available_bytes();
+    const uint64_t host_free = (shared && mem.free_bytes < host_available_bytes()
+                                    ? mem.free_bytes
+                                    : host_available_bytes()) /
+                               (uint64_t)host_share;
+    char share[64] = "";
+    if (host_share > 1)
+        snprintf(share, sizeof share, " (its 1/%d share: %d runs at once)", host_share,
+                 host_share);
     for (size_t i = 0; i < count; i++) {
         RL_TRY(rl_shape_validate(cases[i].op, cases[i].precision, &cases[i].shape, err));
         const uint64_t dev = rl_op_footprint_bytes(cases[i].op, cases[i].precision, &cases[i].shape);
@@ -359,8 +375,8 @@ static rl_status preflight(rl_backend *be, const rl_case_spec *cases, size_t cou
         if (host > host_free)
             return rl_fail(err, RL_ERR_NOMEM,
                            "%s needs %.3g GB of host memory with its reference, %.3g GB is "
-                           "available: refusing to start",
-                           name, host / 1e9, host_free / 1e9);
+                           "available%s: refusing to start",
+                           name, host / 1e9, host_free / 1e9, share);
     }
     return RL_OK;
 }
@@ -641,7 +657,7 @@ int rl_cli_run(int argc, char **argv)
                                   "device");
         goto out;
     }
-    if (preflight(&be, cases, count, &err) != RL_OK) {
+    if (preflight(&be, cases, count, o.host_share, &err) != RL_OK) {
         code = rl_cli_fail("run", err.msg);
         goto out;
     }

@@ -64,7 +64,7 @@ static void exec_child(const rl_multi_spec *spec, const rl_multi_device *d, int 
     _exit(2);
 }
 
-static rl_status spawn(const rl_multi_spec *spec, rl_multi_device *d, rl_err *err)
+static rl_status spawn(const rl_multi_spec *spec, rl_multi_device *d, size_t runs, rl_err *err)
 {
     char out[PATH_MAX], log[PATH_MAX], text[PATH_MAX];
     if (snprintf(out, sizeof out, "%s/%s", spec->root, d->label) >= (int)sizeof out ||
@@ -81,9 +81,13 @@ static rl_status spawn(const rl_multi_spec *spec, rl_multi_device *d, rl_err *er
         close(out_fd);
         return rl_fail(err, RL_ERR_IO, "cannot create %s: %s", log, strerror(errno));
     }
-    /* PROGRAM run ARGS... --device DEV --out ROOT/LABEL [--wait-lock]: the
-     * last --device and --out win over any among ARGS. */
-    const int argc = spec->arg_count + 8;
+    /* PROGRAM run ARGS... --device DEV --out ROOT/LABEL --host-share RUNS
+     * [--wait-lock]: the last --device, --out and --host-share win over any
+     * among ARGS. The runs start together, each seeing the host's memory
+     * free: each counts on its share. */
+    char share[24];
+    snprintf(share, sizeof share, "%zu", runs);
+    const int argc = spec->arg_count + 10;
     char **argv = calloc((size_t)argc, sizeof *argv);
     if (!argv) {
         close(out_fd);
@@ -99,6 +103,8 @@ static rl_status spawn(const rl_multi_spec *spec, rl_multi_device *d, rl_err *er
     argv[k++] = d->device;
     argv[k++] = "--out";
     argv[k++] = out;
+    argv[k++] = "--host-share";
+    argv[k++] = share;
     if (spec->wait_lock)
         argv[k++] = "--wait-lock";
     argv[k] = NULL;
@@ -264,7 +270,7 @@ int rl_multi_run(const rl_multi_spec *spec, rl_multi_device *d, size_t count, rl
     }
     rl_status s = RL_OK;
     for (size_t i = 0; i < count && s == RL_OK; i++)
-        s = spawn(spec, &d[i], err);
+        s = spawn(spec, &d[i], count, err);
     if (s != RL_OK) {
         /* Those already started stop as if interrupted, keeping their cases. */
         for (size_t i = 0; i < count; i++)
