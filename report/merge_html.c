@@ -2,6 +2,7 @@
  * the spread beside a roofline, and the per-case table. */
 #include "report/rl_merge_html.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,8 +26,14 @@ static const char style[] =
 
 static void devices_table(rl_sbuf *b, const rl_merge *m, const rl_results *runs)
 {
-    rl_sbuf_put(b, "<table>\n<thead><tr><th>Device</th><th>Host</th><th>Device id</th>"
-                   "<th>Description</th><th>Cases</th><th>Status</th></tr></thead>\n<tbody>\n");
+    bool any_pci = false;
+    for (size_t h = 0; h < m->host_count; h++)
+        any_pci |= runs[h].info.pci_bus_id[0] || runs[h].info.gpu_uuid[0];
+    rl_sbuf_printf(b,
+                   "<table>\n<thead><tr><th>Device</th><th>Host</th><th>Device id</th>"
+                   "<th>Description</th>%s<th>Cases</th><th>Status</th></tr></thead>\n"
+                   "<tbody>\n",
+                   any_pci ? "<th>PCI bus id</th><th>UUID</th>" : "");
     for (size_t h = 0; h < m->host_count; h++) {
         const rl_run_info *in = &runs[h].info;
         rl_sbuf_put(b, "<tr><td>");
@@ -37,6 +44,12 @@ static void devices_table(rl_sbuf *b, const rl_merge *m, const rl_results *runs)
         rl_sbuf_put_xml(b, in->device);
         rl_sbuf_put(b, "</td><td>");
         rl_sbuf_put_xml(b, in->device_description);
+        if (any_pci) {
+            rl_sbuf_put(b, "</td><td>");
+            rl_sbuf_put_xml(b, in->pci_bus_id[0] ? in->pci_bus_id : "-");
+            rl_sbuf_put(b, "</td><td>");
+            rl_sbuf_put_xml(b, in->gpu_uuid[0] ? in->gpu_uuid : "-");
+        }
         rl_sbuf_printf(b, "</td><td class=\"n\">%zu</td><td>%s</td></tr>\n", runs[h].count,
                        runs[h].complete ? "complete" : "partial (interrupted)");
     }

@@ -410,6 +410,9 @@ static rl_status read_info(const cJSON *root, rl_results *r, rl_err *err)
     rl_json_string(root, "device_description", in->device_description,
                    sizeof in->device_description);
     rl_json_string(root, "suite", in->suite, sizeof in->suite);
+    const cJSON *profile = cJSON_GetObjectItemCaseSensitive(root, "device_profile");
+    rl_json_string(profile, "pci_bus_id", in->pci_bus_id, sizeof in->pci_bus_id);
+    rl_json_string(profile, "uuid", in->gpu_uuid, sizeof in->gpu_uuid);
     char seed[32];
     rl_json_string(root, "seed", seed, sizeof seed);
     in->seed = strtoull(seed, NULL, 10);

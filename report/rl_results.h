@@ -134,6 +134,10 @@ typedef struct rl_run_info {
     char host[128];
     char device[32];              /* "cpu", "cuda:0" */
     char device_description[256];
+    /* A GPU's PCI bus id and UUID, read back from the device profile a run
+     * records ("" when absent: a CPU, or a file without one). */
+    char pci_bus_id[32];
+    char gpu_uuid[64];
     rl_cpu_info cpu;
     char blas_config[256];
     char blas_corename[64];

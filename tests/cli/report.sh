@@ -129,6 +129,26 @@ assert "<svg" in page and "Stragglers" in page and "node-b" in page
 print(f"ok: merge, {len(ran)} cases on 3 hosts, node-b a straggler")
 PY
 
+# 5. merge names each GPU by its PCI bus id and UUID where the runs recorded them
+python3 - "$out" <<'PY'
+import json, sys
+d = sys.argv[1]
+for i, host in enumerate("ab"):
+    r = json.load(open(f"{d}/{host}.json"))
+    r["device_profile"] = {"id": "h100-sxm5", "pci_bus_id": f"00000000:{0x17 + i:02X}:00.0",
+                           "uuid": f"GPU-0000000{i}-aaaa-bbbb-cccc-dddddddddddd"}
+    json.dump(r, open(f"{d}/gpu-{host}.json", "w"))
+PY
+"$rooflab" merge "$out/gpu-a.json" "$out/gpu-b.json" "$out/c.json" --out "$out/merge-gpu" \
+    >/dev/null
+python3 - "$out/merge-gpu/report.html" <<'PY'
+import sys
+page = open(sys.argv[1]).read()
+assert "<th>PCI bus id</th><th>UUID</th>" in page
+assert "00000000:17:00.0" in page and "GPU-00000001-aaaa-bbbb-cccc-dddddddddddd" in page
+print("ok: merge shows the GPUs' PCI bus ids and UUIDs")
+PY
+
 # 5. bad input: one line on stderr, exit 2
 expect_fail() {
     local rc=0
