@@ -171,6 +171,46 @@ void rl_run_model_predict(const rl_run_model *m, rl_ceilings *ceilings, rl_case_
     }
 }
 
+static bool has_memory_roof(const rl_roof_set *set, const char *name)
+{
+    for (int i = 0; i < set->memory_count; i++)
+        if (strcmp(set->memory[i].name, name) == 0)
+            return true;
+    return false;
+}
+
+bool rl_run_model_roof_from_run(const rl_run_model *m, rl_results *r, double cache_bytes)
+{
+    if (!m->profile || (m->profile->machine.mem_count > 0 &&
+                        m->profile->machine.mem[0].byte_per_s > 0))
+        return false;
+    rl_roof_set *measured = &r->ceilings.measured;
+    if (has_memory_roof(measured, "DRAM") || measured->memory_count >= RL_MAX_ROOFS ||
+        !(cache_bytes > 0))
+        return false;
+    const rl_case_result *best = NULL;
+    for (size_t i = 0; i < r->count; i++) {
+        const rl_case_result *c = &r->cases[i];
+        if ((c->op == RL_OP_COPY || c->op == RL_OP_TRIAD) && c->outcome == RL_CASE_OK &&
+            c->validation.passed && c->bytes >= 4 * cache_bytes && c->byte_per_s > 0 &&
+            (!best || c->byte_per_s > best->byte_per_s))
+            best = c;
+    }
+    if (!best)
+        return false;
+    rl_roof *roof = &measured->memory[measured->memory_count++];
+    memset(roof, 0, sizeof *roof);
+    snprintf(roof->name, sizeof roof->name, "DRAM");
+    roof->value = best->byte_per_s;
+    snprintf(roof->source, sizeof roof->source,
+             "this run's %.60s (no stored ceilings: rooflab ceilings measures them)",
+             best->name);
+    for (size_t i = 0; i < r->count; i++)
+        if (r->cases[i].outcome == RL_CASE_OK)
+            rl_run_model_predict(m, &r->ceilings, &r->cases[i]);
+    return true;
+}
+
 void rl_run_model_device_state(const rl_run_model *m, const rl_backend *be,
                                rl_device_state *out)
 {
