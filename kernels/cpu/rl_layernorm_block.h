@@ -125,7 +125,7 @@
             nb = nn;                                                                          \
         }                                                                                     \
     }                                                                                         \
-    /* y = LayerNorm(x + res) (res and h NULL: y = LayerNorm(x)), rows x n:                 \
+    /* y = LayerNorm(x + res) (res and h NULL: y = LayerNorm(x)), rows x n:                   \
      * chunks of rows handed out as threads come free, RL_LN_CHUNK rows or                    \
      * fewer so that every thread has one (a decode step's few rows too),                     \
      * but never under a block. */                                                            \

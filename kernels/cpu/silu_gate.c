@@ -11,7 +11,8 @@
         int64_t j = 0;                                                                        \
         for (; j + RL_VLEN_##S <= n; j += RL_VLEN_##S) {                                      \
             const rl_v_##S v = rl_vload_##S(g + j);                                           \
-            rl_vstore_##S(y + j, v / (1 + rl_vexp2_##S(v * (T)-RL_LOG2E)) * rl_vload_##S(u + j)); \
+            const rl_v_##S e = rl_vexp2_##S(v * (T)-RL_LOG2E); /* exp(-v) */                  \
+            rl_vstore_##S(y + j, v / (1 + e) * rl_vload_##S(u + j));                          \
         }                                                                                     \
         for (; j < n; j++)                                                                    \
             y[j] = g[j] / (1 + rl_exp2_1_##S(g[j] * (T)-RL_LOG2E)) * u[j];                    \
