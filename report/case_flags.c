@@ -70,6 +70,15 @@ static void stale(const rl_results *r, const rl_case_result *c, rl_case_flags *f
     if (roof && c->byte_per_s > roof->value * (1 + RL_ABOVE_ROOF_MARGIN)) {
         rl_format_si(c->byte_per_s, "B/s", a, sizeof a);
         rl_format_si(roof->value, "B/s", b, sizeof b);
+        if (starts_with(roof->source, "this run's")) {
+            snprintf(f->stale_why, sizeof f->stale_why,
+                     "%s is above the %s roof %s that this run's copy/triad stands in for "
+                     "(+%.0f %%): it streams faster than copy; `rooflab ceilings` measures the "
+                     "roof",
+                     a, roof->name, b, 100 * (c->byte_per_s / roof->value - 1));
+            f->above_run_roof = true;
+            return;
+        }
         snprintf(f->stale_why, sizeof f->stale_why,
                  "%s is above the measured %s roof %s (+%.0f %%): ceilings are stale: re-run "
                  "`rooflab ceilings`",
@@ -166,7 +175,8 @@ void rl_case_flags_of(const rl_results *r, const rl_case_result *c, rl_case_flag
 
 bool rl_case_flags_any(const rl_case_flags *f)
 {
-    return f->noisy || f->above_measured_roof || f->mfu_over_100 || f->mfu_basis[0];
+    return f->noisy || f->above_measured_roof || f->above_run_roof || f->mfu_over_100 ||
+           f->mfu_basis[0];
 }
 
 bool rl_mfu_basis_note(const rl_results *r, char *buf, size_t len)

@@ -105,9 +105,10 @@ rl_status rl_results_write_csv(const rl_results *r, const char *path, rl_err *er
         append(&t, ",%s,", c->stop_reason);
         if (timed && c->stop_reason[0] && c->noise < 1e300)
             append(&t, "%.4g", c->noise);
-        char names[96];
-        snprintf(names, sizeof names, "%s%s%s%s", f.noisy ? "noisy;" : "",
+        char names[112];
+        snprintf(names, sizeof names, "%s%s%s%s%s", f.noisy ? "noisy;" : "",
                  f.above_measured_roof ? "ceilings_stale;" : "",
+                 f.above_run_roof ? "above_run_roof;" : "",
                  f.mfu_vs_measured ? "mfu_vs_measured_peak;" : "", f.mfu_over_100 ? "mfu_over_100;" : "");
         if (names[0])
             names[strlen(names) - 1] = '\0';

@@ -23,6 +23,9 @@ typedef struct rl_case_flags {
     bool noisy;
     char noisy_why[200];
     bool above_measured_roof;
+    /* above a DRAM roof this run's own copy/triad stands in for (no stored
+     * ceilings): not stale ceilings, a stream faster than copy */
+    bool above_run_roof;
     char stale_why[240];
     bool estimated_roof; /* the datasheet roof of its MFU is an estimate */
     bool mfu_present;

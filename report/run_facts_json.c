@@ -37,6 +37,8 @@ static void add_case_facts(cJSON *o, const rl_results *r, const rl_case_result *
         cJSON_AddStringToObject(flags, "noisy", f.noisy_why);
     if (f.above_measured_roof)
         cJSON_AddStringToObject(flags, "ceilings_stale", f.stale_why);
+    if (f.above_run_roof)
+        cJSON_AddStringToObject(flags, "above_run_roof", f.stale_why);
     if (f.mfu_vs_measured)
         cJSON_AddNumberToObject(flags, "mfu_vs_measured_fma_peak", f.mfu);
     if (f.mfu_basis[0])

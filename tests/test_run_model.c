@@ -12,7 +12,9 @@
 #include <string.h>
 
 #include "devices/rl_device.h"
+#include "harness/rl_case.h"
 #include "harness/rl_run_model.h"
+#include "report/rl_case_flags.h"
 
 /* An H100 SXM5 as the CUDA runtime would describe it. */
 static void h100_profile(const rl_catalog *cat, rl_device_profile *p)
@@ -105,11 +107,100 @@ static void softmax_draws_the_special_function_roof(void **state)
         assert_string_not_equal(c2.datasheet.compute[i].unit, "mufu");
 }
 
+/* A CPU: an fp32 SIMD peak, no datasheet bandwidth. */
+static void cpu_profile(rl_device_profile *p)
+{
+    memset(p, 0, sizeof *p);
+    p->kind = RL_DEVICE_CPU;
+    snprintf(p->id, sizeof p->id, "cpu");
+    p->machine.simt_flop_per_s[RL_PREC_FP32] = 100e9;
+    p->machine.peak_flop_per_s[RL_PREC_FP32] = 100e9;
+    snprintf(p->machine.simt_name, sizeof p->machine.simt_name, "simd");
+}
+
+static rl_case_result streamed(rl_op op, rl_shape shape, double byte_per_s)
+{
+    rl_case_result c;
+    memset(&c, 0, sizeof c);
+    c.op = op;
+    c.precision = RL_PREC_FP32;
+    c.shape = shape;
+    rl_case_spec spec = {.op = op, .precision = RL_PREC_FP32, .shape = shape};
+    rl_case_name(&spec, c.name, sizeof c.name);
+    c.outcome = RL_CASE_OK;
+    c.validation.checked = c.validation.passed = true;
+    c.flops = rl_op_flops(op, &shape);
+    c.bytes = rl_op_bytes(op, RL_PREC_FP32, &shape);
+    c.byte_per_s = byte_per_s;
+    c.time_s.median = c.bytes / byte_per_s;
+    c.flop_per_s = c.flops / c.time_s.median;
+    snprintf(c.cache, sizeof c.cache, "not flushed: working set %.3g MB", c.bytes / 1e6);
+    return c;
+}
+
+static void a_cpu_run_takes_its_copy_as_the_dram_roof(void **state)
+{
+    (void)state;
+    rl_device_profile p;
+    cpu_profile(&p);
+    rl_run_model m = {.profile = &p};
+    const double cache = 32e6;
+    rl_results r;
+    rl_results_init(&r);
+    rl_err err;
+    /* a copy in cache: no roof from it */
+    rl_case_result small = streamed(RL_OP_COPY, (rl_shape){.count = 4096}, 90e9);
+    assert_int_equal(rl_results_append(&r, &small, &err), RL_OK);
+    assert_false(rl_run_model_roof_from_run(&m, &r, cache));
+    /* one moving 4x the cache and more: the roof; LayerNorm 5 % faster than it */
+    rl_case_result ln = streamed(RL_OP_LAYERNORM, (rl_shape){.rows = 4096, .cols = 4096}, 21e9);
+    rl_case_result copy = streamed(RL_OP_COPY, (rl_shape){.count = 1 << 25}, 20e9);
+    assert_int_equal(rl_results_append(&r, &ln, &err), RL_OK);
+    assert_int_equal(rl_results_append(&r, &copy, &err), RL_OK);
+    assert_true(rl_run_model_roof_from_run(&m, &r, cache));
+    const rl_roof_set *mem = &r.ceilings.measured;
+    assert_int_equal(mem->memory_count, 1);
+    assert_string_equal(mem->memory[0].name, "DRAM");
+    assert_near(mem->memory[0].value, 20e9, 1.0);
+    assert_non_null(strstr(mem->memory[0].source, "this run's copy/fp32/count=33554432"));
+    /* every case predicted again, memory-bound against it */
+    assert_true(r.cases[1].predicted.present);
+    assert_string_equal(r.cases[1].predicted.bound, "memory");
+    assert_near(r.cases[1].predicted.time_s, ln.bytes / 20e9, 1e-12);
+    /* above it: not stale ceilings, a stream faster than copy */
+    rl_case_flags f;
+    rl_case_flags_of(&r, &r.cases[1], &f);
+    assert_true(f.above_run_roof);
+    assert_false(f.above_measured_roof);
+    assert_non_null(strstr(f.stale_why, "this run's copy/triad stands in for"));
+    /* once there is a DRAM roof (stored ceilings, or this one), nothing changes */
+    assert_false(rl_run_model_roof_from_run(&m, &r, cache));
+    assert_int_equal(r.ceilings.measured.memory_count, 1);
+    rl_results_free(&r);
+}
+
+static void a_gpu_keeps_its_datasheet_bandwidth(void **state)
+{
+    rl_device_profile p;
+    h100_profile(*state, &p);
+    rl_run_model m = {.profile = &p};
+    rl_results r;
+    rl_results_init(&r);
+    rl_err err;
+    rl_case_result copy = streamed(RL_OP_COPY, (rl_shape){.count = 1 << 28}, 3e12);
+    assert_int_equal(rl_results_append(&r, &copy, &err), RL_OK);
+    assert_false(rl_run_model_roof_from_run(&m, &r, 50e6));
+    assert_int_equal(r.ceilings.measured.memory_count, 0);
+    rl_results_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(fma_fp16_against_simt),
         cmocka_unit_test(softmax_draws_the_special_function_roof),
+        cmocka_unit_test(a_cpu_run_takes_its_copy_as_the_dram_roof),
+        cmocka_unit_test(a_gpu_keeps_its_datasheet_bandwidth),
     };
     return cmocka_run_group_tests(tests, catalog_setup, catalog_teardown);
 }
