@@ -99,7 +99,7 @@ static const char usage[] =
     "  --device       auto (default: a CUDA GPU when usable, else the CPU), cpu, cuda:N;\n"
     "                 cuda:all or cuda:N,M,... runs every GPU named at once, one process\n"
     "                 each, into DIR/cudaN/, and merges them into DIR/merged/\n"
-    "  --suite        quick (default; 22 s on an idle 2-core VM), full, or tiny\n"
+    "  --suite        quick (default; about 50 s on a 2-core VM), full, or tiny\n"
     "                 (seconds; a smoke test of the pipeline, sizes sit in cache)\n"
     "  --suite llm    one transformer layer of --model at prefill of --batch x --seq\n"
     "                 tokens (its projections, norms and softmax), added up per layer and\n"
