@@ -126,9 +126,9 @@
         }                                                                                     \
     }                                                                                         \
     /* y = LayerNorm(x + res) (res and h NULL: y = LayerNorm(x)), rows x n:                   \
-     * chunks of rows handed out as threads come free, RL_LN_CHUNK rows or                    \
-     * fewer so that every thread has one (a decode step's few rows too),                     \
-     * but never under a block. */                                                            \
+     * chunks of rows handed out as threads come free: at most RL_LN_CHUNK                    \
+     * rows and at most a thread's share, so a call of few rows is still                      \
+     * split across the threads, but never under a block. */                                  \
     static inline void rl_ln_rows_##S(int64_t rows, int64_t n, T eps, const T *x,             \
                                       const T *res, T *h, const T *gamma, const T *beta,      \
                                       T *y)                                                   \
