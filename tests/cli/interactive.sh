@@ -7,18 +7,8 @@
 set -euo pipefail
 rooflab=$1
 here=$(cd "$(dirname "$0")" && pwd)
-browser=""
-for b in chromium chromium-browser google-chrome; do
-    if command -v "$b" >/dev/null 2>&1; then browser=$b; break; fi
-done
-if [ -z "$browser" ]; then
-    if [ "${CI:-}" = "true" ]; then
-        echo "FAILED: chromium not installed (CI must install it: make deps-test)"
-        exit 1
-    fi
-    echo "SKIPPED: chromium not installed"
-    exit 0
-fi
+# shellcheck source=lib/find_browser.sh
+. "$here/lib/find_browser.sh"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
