@@ -69,6 +69,25 @@ static void ms_cell(rl_sbuf *b, bool have, double s)
     rl_sbuf_printf(b, "<td class=\"n\" data-v=\"%.6g\">%.4g</td>", s * 1e3, s * 1e3);
 }
 
+/* One row of the layer totals: a layer's seconds (0: unknown, say why),
+ * times the layers, and the prefill tokens per second that gives. */
+static void layer_row(rl_sbuf *b, const char *what, double layer_s, long long layers,
+                      double tokens, const char *missing)
+{
+    char text[160];
+    if (layer_s > 0)
+        snprintf(text, sizeof text, "%.4g ms; x %lld layers: %.4g s; %.4g tokens/s",
+                 layer_s * 1e3, layers, layer_s * (double)layers,
+                 tokens / (layer_s * (double)layers));
+    else
+        snprintf(text, sizeof text, "\u2014 (%s)", missing);
+    rl_sbuf_put(b, "<tr><th>");
+    rl_sbuf_put_xml(b, what);
+    rl_sbuf_put(b, "</th><td>");
+    rl_sbuf_put_xml(b, text);
+    rl_sbuf_put(b, "</td></tr>\n");
+}
+
 void rl_report_llm_table(rl_sbuf *b, const rl_results *r)
 {
     rl_llm_record from_run;
@@ -128,23 +147,11 @@ void rl_report_llm_table(rl_sbuf *b, const rl_results *r)
         rl_sbuf_put(b, "</tr>\n");
     }
     rl_sbuf_put(b, "</tbody></table>\n<table class=\"info\">\n");
-    const double L = (double)s->layers;
-    char text[160];
-    if (all_measured && measured > 0)
-        snprintf(text, sizeof text, "%.4g ms; x %lld layers: %.4g s; %.4g tokens/s",
-                 measured * 1e3, (long long)s->layers, measured * L, tokens / (measured * L));
-    else
-        snprintf(text, sizeof text, "\u2014 (not every kernel was measured)");
-    rl_sbuf_put(b, "<tr><th>Layer, measured</th><td>");
-    rl_sbuf_put_xml(b, text);
-    if (all_predicted && predicted > 0)
-        snprintf(text, sizeof text, "%.4g ms; x %lld layers: %.4g s; %.4g tokens/s",
-                 predicted * 1e3, (long long)s->layers, predicted * L, tokens / (predicted * L));
-    else
-        snprintf(text, sizeof text, "\u2014 (no prediction for this device)");
-    rl_sbuf_put(b, "</td></tr>\n<tr><th>Layer, predicted</th><td>");
-    rl_sbuf_put_xml(b, text);
-    rl_sbuf_put(b, "</td></tr>\n</table>\n<p class=\"meta\">Prefill tokens/s counts the layers "
+    layer_row(b, "Layer, measured", all_measured ? measured : 0, s->layers, tokens,
+              "not every kernel was measured");
+    layer_row(b, "Layer, predicted", all_predicted ? predicted : 0, s->layers, tokens,
+              "no prediction for this device");
+    rl_sbuf_put(b, "</table>\n<p class=\"meta\">Prefill tokens/s counts the layers "
                    "alone: the embedding and lm_head are not measured (rooflab predict --suite "
                    "llm predicts them).</p>\n");
 }
