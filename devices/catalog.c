@@ -687,6 +687,12 @@ const rl_power_mode *rl_catalog_mode_by_id(const rl_catalog_entry *e, int id)
     return NULL;
 }
 
+const char *rl_power_mode_key(const rl_power_mode *m, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s%s", m->name, m->super_conf ? "@super" : "");
+    return buf;
+}
+
 rl_status rl_catalog_split_device(char *spec, const char **mode, rl_err *err)
 {
     char *at = strchr(spec, '@');
@@ -753,10 +759,12 @@ rl_status rl_catalog_find_mode(const rl_catalog_entry *e, const char *name_or_id
         return RL_OK;
     char known[256] = "";
     size_t used = 0;
-    for (int i = 0; i < e->mode_count && used < sizeof known; i++)
-        used += (size_t)snprintf(known + used, sizeof known - used, "%s%s%s (%d)", i ? ", " : "",
-                                 e->modes[i].name, e->modes[i].super_conf ? "@super" : "",
+    for (int i = 0; i < e->mode_count && used < sizeof known; i++) {
+        char key[48];
+        used += (size_t)snprintf(known + used, sizeof known - used, "%s%s (%d)", i ? ", " : "",
+                                 rl_power_mode_key(&e->modes[i], key, sizeof key),
                                  e->modes[i].id);
+    }
     return rl_fail(err, RL_ERR_INVALID, "unknown power mode '%s' for %s (known: %s)", name_or_id,
                    e->id, known);
 }

@@ -154,6 +154,9 @@ rl_status rl_catalog_find_mode(const rl_catalog_entry *e, const char *name_or_id
  * "@super", as in orin-nano-8gb@25W@super): split in place at the first
  * '@', *mode = MODE, or NULL when there is none. "ID@" fails. */
 rl_status rl_catalog_split_device(char *spec, const char **mode, rl_err *err);
+/* A mode as rl_catalog_find_mode takes it back: "15W", or "15W@super" for a
+ * mode of the Super conf. Returns buf. */
+const char *rl_power_mode_key(const rl_power_mode *m, char *buf, size_t len);
 /* One device argument and --power-mode (NULL if not given) as the commands
  * take them: the ID copied into id (len bytes), the mode from ID@MODE or
  * --power-mode (NULL: neither); both at once fail. *mode points into id or

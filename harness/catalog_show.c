@@ -253,9 +253,9 @@ static void print_text(FILE *out, const rl_catalog_entry *e, const rl_power_mode
             rl_err err;
             if (rl_catalog_machine(e, pm, &mm, NULL, &err) != RL_OK)
                 memset(&mm, 0, sizeof mm);
-            char name[48];
-            snprintf(name, sizeof name, "%s%s%s%s", pm == sel ? ">" : "", pm->name,
-                     pm->super_conf ? "@super" : "", pm->is_default ? "*" : "");
+            char name[64], key[48];
+            snprintf(name, sizeof name, "%s%s%s", pm == sel ? ">" : "",
+                     rl_power_mode_key(pm, key, sizeof key), pm->is_default ? "*" : "");
             char emc[16];
             if (pm->emc_max_mhz > 0)
                 snprintf(emc, sizeof emc, "%.0f", pm->emc_max_mhz);

@@ -66,9 +66,10 @@ rl_status rl_predict_resolve(const char *const *device_args, size_t nargs, const
         if (mode || has_modes)
             RL_TRY(rl_catalog_find_mode(x->e, mode, &x->mode, err));
         RL_TRY(rl_catalog_machine(x->e, x->mode, &x->m, x->src, err));
+        char key[48];
         if (x->mode)
-            snprintf(x->label, sizeof x->label, "%s@%s%s", x->e->id, x->mode->name,
-                     x->mode->super_conf ? "@super" : "");
+            snprintf(x->label, sizeof x->label, "%s@%s", x->e->id,
+                     rl_power_mode_key(x->mode, key, sizeof key));
         else
             snprintf(x->label, sizeof x->label, "%.*s", (int)sizeof x->label - 1, x->e->id);
         if (sscanf(x->e->compute_capability, "%d.%d", &x->cc_major, &x->cc_minor) != 2)

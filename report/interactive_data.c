@@ -94,8 +94,7 @@ static cJSON *machine_json(const rl_catalog_entry *e, const rl_power_mode *mode,
     cJSON *o = cJSON_CreateObject();
     if (mode) {
         char key[48];
-        snprintf(key, sizeof key, "%s%s", mode->name, mode->super_conf ? "@super" : "");
-        cJSON_AddStringToObject(o, "mode", key);
+        cJSON_AddStringToObject(o, "mode", rl_power_mode_key(mode, key, sizeof key));
     } else {
         cJSON_AddNullToObject(o, "mode");
     }
@@ -145,8 +144,7 @@ static cJSON *device_json(const rl_catalog_entry *e, cJSON *messages, rl_err *er
         const rl_power_mode *pm = &e->modes[i];
         cJSON *mo = cJSON_CreateObject();
         char key[48];
-        snprintf(key, sizeof key, "%s%s", pm->name, pm->super_conf ? "@super" : "");
-        cJSON_AddStringToObject(mo, "key", key);
+        cJSON_AddStringToObject(mo, "key", rl_power_mode_key(pm, key, sizeof key));
         cJSON_AddStringToObject(mo, "name", pm->name);
         cJSON_AddBoolToObject(mo, "default", pm->is_default);
         cJSON_AddBoolToObject(mo, "super", pm->super_conf);
