@@ -773,7 +773,7 @@ int rl_cli_run(int argc, char **argv)
      * through, and what the file says decides the exit code. */
     writing = 1;
     results.complete = !stop_signal;
-    if (rl_run_model_roof_from_run(&model, &results, info->device_cache_bytes))
+    if (rl_run_model_roof_from_run(&model, &results))
         fprintf(stderr, "rooflab run: no stored ceilings, so this run's copy/triad stands in as "
                         "the DRAM roof\n");
     rl_summary_print(&results, stdout);

@@ -38,11 +38,12 @@ void rl_run_model_datasheet(const rl_run_model *m, rl_roof_set *out);
 void rl_run_model_predict(const rl_run_model *m, rl_ceilings *ceilings, rl_case_result *res);
 
 /* A device without a datasheet memory bandwidth (a CPU) and no stored
- * measured DRAM roof: this run's own copy and triad cases whose traffic is
- * at least 4x the last-level cache (cache_bytes) stand in, the best of them
- * becoming the measured DRAM roof (its source naming the case), and every
- * case is predicted again against it. True when it did so. */
-bool rl_run_model_roof_from_run(const rl_run_model *m, rl_results *r, double cache_bytes);
+ * measured DRAM roof: this run's own copy and triad cases that streamed from
+ * memory (rl_case_streams_from_memory: working set at least 4x the largest
+ * cache) stand in, the best of them becoming the measured DRAM roof (its
+ * source RL_ROOF_FROM_RUN and the case's name), and every case is predicted
+ * again against it. True when it did so. */
+bool rl_run_model_roof_from_run(const rl_run_model *m, rl_results *r);
 
 /* On a Jetson, where the GPU allocates from the DRAM the CPU uses, the
  * backend's free memory becomes the system's (rl_jetson_available_bytes:

@@ -179,20 +179,19 @@ static bool has_memory_roof(const rl_roof_set *set, const char *name)
     return false;
 }
 
-bool rl_run_model_roof_from_run(const rl_run_model *m, rl_results *r, double cache_bytes)
+bool rl_run_model_roof_from_run(const rl_run_model *m, rl_results *r)
 {
     if (!m->profile || (m->profile->machine.mem_count > 0 &&
                         m->profile->machine.mem[0].byte_per_s > 0))
         return false;
     rl_roof_set *measured = &r->ceilings.measured;
-    if (has_memory_roof(measured, "DRAM") || measured->memory_count >= RL_MAX_ROOFS ||
-        !(cache_bytes > 0))
+    if (has_memory_roof(measured, "DRAM") || measured->memory_count >= RL_MAX_ROOFS)
         return false;
     const rl_case_result *best = NULL;
     for (size_t i = 0; i < r->count; i++) {
         const rl_case_result *c = &r->cases[i];
         if ((c->op == RL_OP_COPY || c->op == RL_OP_TRIAD) && c->outcome == RL_CASE_OK &&
-            c->validation.passed && c->bytes >= 4 * cache_bytes && c->byte_per_s > 0 &&
+            c->validation.passed && rl_case_streams_from_memory(c) && c->byte_per_s > 0 &&
             (!best || c->byte_per_s > best->byte_per_s))
             best = c;
     }
@@ -203,7 +202,7 @@ bool rl_run_model_roof_from_run(const rl_run_model *m, rl_results *r, double cac
     snprintf(roof->name, sizeof roof->name, "DRAM");
     roof->value = best->byte_per_s;
     snprintf(roof->source, sizeof roof->source,
-             "this run's %.60s (no stored ceilings: rooflab ceilings measures them)",
+             RL_ROOF_FROM_RUN "%.60s (no stored ceilings: rooflab ceilings measures them)",
              best->name);
     for (size_t i = 0; i < r->count; i++)
         if (r->cases[i].outcome == RL_CASE_OK)

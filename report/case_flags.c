@@ -66,11 +66,11 @@ static void stale(const rl_results *r, const rl_case_result *c, rl_case_flags *f
         return;
     }
     /* only a case that streams past every cache is held to the slowest level */
-    roof = starts_with(c->cache, "not flushed: working set") ? measured_memory_floor(r) : NULL;
+    roof = rl_case_streams_from_memory(c) ? measured_memory_floor(r) : NULL;
     if (roof && c->byte_per_s > roof->value * (1 + RL_ABOVE_ROOF_MARGIN)) {
         rl_format_si(c->byte_per_s, "B/s", a, sizeof a);
         rl_format_si(roof->value, "B/s", b, sizeof b);
-        if (starts_with(roof->source, "this run's")) {
+        if (starts_with(roof->source, RL_ROOF_FROM_RUN)) {
             snprintf(f->stale_why, sizeof f->stale_why,
                      "%s is above the %s roof %s that this run's copy/triad stands in for "
                      "(+%.0f %%): it streams faster than copy; `rooflab ceilings` measures the "

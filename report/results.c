@@ -30,6 +30,12 @@ rl_status rl_results_append(rl_results *r, const rl_case_result *c, rl_err *err)
     return RL_OK;
 }
 
+bool rl_case_streams_from_memory(const rl_case_result *c)
+{
+    static const char prefix[] = "not flushed: working set";
+    return strncmp(c->cache, prefix, sizeof prefix - 1) == 0;
+}
+
 const char *rl_case_outcome_name(rl_case_outcome o)
 {
     switch (o) {

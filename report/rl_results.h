@@ -204,6 +204,15 @@ rl_status rl_results_append(rl_results *r, const rl_case_result *c, rl_err *err)
 
 const char *rl_case_outcome_name(rl_case_outcome o);
 
+/* Whether the case streamed from main memory: its working set was at least
+ * 4x the largest cache, so it ran unflushed (the "cache" text that
+ * harness/case_prepare.c writes says so). */
+bool rl_case_streams_from_memory(const rl_case_result *c);
+
+/* The start of a measured roof's source when the run's own copy/triad
+ * stands in for it (rl_run_model_roof_from_run). */
+#define RL_ROOF_FROM_RUN "this run's "
+
 /* c->energy from the device state read before and after the case; left
  * absent when the case did not run or either power is unknown. */
 void rl_case_energy_estimate(rl_case_result *c, const rl_device_state *before,
