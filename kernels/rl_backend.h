@@ -88,6 +88,10 @@ struct rl_backend {
  * returns an error whose message says why in one line. */
 typedef struct rl_cpu_options {
     int threads; /* 0 = all cores */
+    /* Outputs of at least this many bytes are written with streaming
+     * (non-temporal) stores; 0 = the last-level cache's size. Tests set 1
+     * to run the streaming paths at small sizes. */
+    size_t stream_bytes;
 } rl_cpu_options;
 
 rl_status rl_cpu_backend_create(const rl_cpu_options *opts, rl_backend *out, rl_err *err);

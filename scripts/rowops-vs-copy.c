@@ -15,11 +15,17 @@
  * if the two overlap completely. Short calls pay OpenMP's wake-up under
  * OMP_WAIT_POLICY=PASSIVE (tens to hundreds of µs on a VM), so take the
  * headroom from a run with OMP_WAIT_POLICY=ACTIVE.
+ *   Last, what streaming stores give: each round also times the op on a
+ * second backend that never streams (plain stores, whose lines are read
+ * before they are written); the column is plain time / streamed time, and
+ * the copy row gives the same for copy itself.
  *   cmake --preset cpu && cmake --build --preset cpu -j2
  *   cc -O2 -fopenmp -I. -Iinclude -o /tmp/rowops-vs-copy scripts/rowops-vs-copy.c \
  *      build-cpu/librl_harness.a build-cpu/librl_kernels.a build-cpu/librl_model.a \
  *      -lsleef -lopenblas -lcjson -lm
- *   OMP_WAIT_POLICY=PASSIVE /tmp/rowops-vs-copy [rounds] [op,op,...] */
+ *   OMP_WAIT_POLICY=PASSIVE /tmp/rowops-vs-copy [rounds] [op,op,...] [stream-bytes]
+ * stream-bytes: outputs from this size on are streamed (default 0: the
+ * backend's own, the last-level cache's size). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,8 +189,12 @@ int main(int argc, char **argv)
     }
     rl_err err;
     rl_backend be;
-    rl_cpu_options opts = {.threads = 0};
-    if (rl_cpu_backend_create(&opts, &be, &err) != RL_OK)
+    const size_t stream_bytes = argc > 3 ? (size_t)strtoull(argv[3], NULL, 10) : 0;
+    rl_cpu_options opts = {.threads = 0, .stream_bytes = stream_bytes};
+    rl_cpu_options never = {.threads = 0, .stream_bytes = SIZE_MAX};
+    rl_backend plain;
+    if (rl_cpu_backend_create(&opts, &be, &err) != RL_OK ||
+        rl_cpu_backend_create(&never, &plain, &err) != RL_OK)
         die("cpu backend", &err);
     uint32_t mask = 0, copy_mask = 0;
     if (rl_parse_op_list(ops, &mask, &err) != RL_OK || rl_parse_op_list("copy", &copy_mask, &err))
@@ -207,12 +217,14 @@ int main(int argc, char **argv)
     printf("%s, copy count=%lld; ratio = op B/s / mean copy B/s around it, %d rounds\n",
            be.describe(be.state), (long long)copy_spec->shape.count, rounds);
     load_average("before");
-    printf("%-28s %-22s %-24s %-24s %-17s %s\n", "op", "shape", "ratio wall med (min-max)",
-           "ratio cpu med (min-max)", "op GB/s wall med", "in-cache GB/s, headroom");
+    printf("%-20s %-22s %-24s %-24s %-9s %-22s %s\n", "op", "shape", "ratio wall med (min-max)",
+           "ratio cpu med (min-max)", "GB/s med", "plain/streamed (range)",
+           "in-cache GB/s, headroom");
     double *rw = malloc((size_t)rounds * sizeof *rw), *rc = malloc((size_t)rounds * sizeof *rc),
-           *gb = malloc((size_t)rounds * sizeof *gb), *cr = malloc((size_t)rounds * sizeof *cr);
+           *gb = malloc((size_t)rounds * sizeof *gb), *cr = malloc((size_t)rounds * sizeof *cr),
+           *sp = malloc((size_t)rounds * sizeof *sp);
     for (size_t i = 0; i < count; i++) {
-        if (cases[i].op == RL_OP_COPY || cases[i].op == RL_OP_TRIAD || cases[i].op == RL_OP_FMA)
+        if (cases[i].op == RL_OP_FMA)
             continue;
         prepared op;
         prepare(&be, &cases[i], &op);
@@ -220,8 +232,11 @@ int main(int argc, char **argv)
         timed_call(&be, &op, &w, &c); /* warm-up: first touch, thread team */
         timed_call(&be, &copy, &cw0, &cc0);
         for (int r = 0; r < rounds; r++) {
+            double pw, pc;
             timed_call(&be, &op, &w, &c);
             timed_call(&be, &copy, &cw1, &cc1);
+            timed_call(&plain, &op, &pw, &pc);
+            sp[r] = pw / w;
             const double copy_wall = 0.5 * (copy.bytes / cw0 + copy.bytes / cw1);
             const double copy_cpu = 0.5 * (copy.bytes / cc0 + copy.bytes / cc1);
             rw[r] = op.bytes / w / copy_wall;
@@ -231,17 +246,19 @@ int main(int argc, char **argv)
             cw0 = cw1;
             cc0 = cc1;
         }
-        double m1, l1, h1, m2, l2, h2, m3, l3, h3, m4, l4, h4;
+        double m1, l1, h1, m2, l2, h2, m3, l3, h3, m4, l4, h4, m5, l5, h5;
         summary(rw, rounds, &m1, &l1, &h1);
         summary(rc, rounds, &m2, &l2, &h2);
         summary(gb, rounds, &m3, &l3, &h3);
         summary(cr, rounds, &m4, &l4, &h4);
+        summary(sp, rounds, &m5, &l5, &h5);
         const double cached = in_cache_rate(&be, &cases[i], op.bytes);
         char shape[64];
         rl_shape_format(cases[i].op, &cases[i].shape, shape, sizeof shape);
-        printf("%-28s %-22s %5.1f %% (%5.1f-%5.1f)    %5.1f %% (%5.1f-%5.1f)    %-17.2f %.1f, %.2f\n",
+        printf("%-20s %-22s %5.1f %% (%5.1f-%5.1f)    %5.1f %% (%5.1f-%5.1f)    %-9.2f "
+               "%.2f (%.2f-%.2f)       %.1f, %.2f\n",
                rl_op_name(cases[i].op), shape, 100 * m1, 100 * l1, 100 * h1, 100 * m2, 100 * l2,
-               100 * h2, m3, cached * 1e-9, cached / m4);
+               100 * h2, m3, m5, l5, h5, cached * 1e-9, cached / m4);
         fflush(stdout);
         release(&be, &op);
     }
@@ -251,6 +268,8 @@ int main(int argc, char **argv)
     free(rc);
     free(gb);
     free(cr);
+    free(sp);
+    plain.destroy(plain.state);
     free(cases);
     be.destroy(be.state);
     return 0;

@@ -312,16 +312,14 @@ static void fma_probe_counts_iterations(void **state)
 }
 
 /* An unfused chain computes what its fused partner does. */
-static void unfused_equals_fused(void **state)
+/* Each unfused chain against its fused partner on the same inputs. */
+static void expect_unfused_equals_fused(const rl_shape *shapes, size_t count)
 {
-    (void)state;
     const rl_op chains[] = {RL_OP_RESIDUAL_LAYERNORM_UNFUSED, RL_OP_SCALE_MASK_SOFTMAX_UNFUSED,
                             RL_OP_BIAS_GELU_UNFUSED};
-    const rl_shape shapes[] = {{.rows = 7, .cols = 1023}, {.rows = 64, .cols = 3},
-                               {.rows = 1, .cols = 4097}};
     for (size_t p = 0; p < 2; p++)
         for (size_t c = 0; c < 3; c++)
-            for (size_t i = 0; i < 3; i++) {
+            for (size_t i = 0; i < count; i++) {
                 host_case fused, unfused;
                 rl_err err;
                 const rl_op partner = rl_op_fused_partner(chains[c]);
@@ -338,6 +336,45 @@ static void unfused_equals_fused(void **state)
                 host_free(&fused);
                 host_free(&unfused);
             }
+}
+
+static void unfused_equals_fused(void **state)
+{
+    (void)state;
+    const rl_shape shapes[] = {{.rows = 7, .cols = 1023}, {.rows = 64, .cols = 3},
+                               {.rows = 1, .cols = 4097}};
+    expect_unfused_equals_fused(shapes, 3);
+}
+
+/* The streaming-store paths (rl_cpu_options.stream_bytes = 1 streams every
+ * output) against the references: rows of whole vectors (streamed), rows
+ * that are not (plain stores), softmax rows longer than the scratch row
+ * (in place), causal rows whose valid part ends inside a vector, and
+ * element counts whose thread slices start off a vector boundary. */
+static void streamed_outputs_match(void **state)
+{
+    (void)state;
+    const rl_backend plain = be;
+    rl_err err;
+    rl_cpu_options opts = {.threads = 2, .stream_bytes = 1};
+    assert_int_equal(rl_cpu_backend_create(&opts, &be, &err), RL_OK);
+    const rl_op row_ops[] = {RL_OP_LAYERNORM, RL_OP_RESIDUAL_LAYERNORM, RL_OP_SOFTMAX,
+                             RL_OP_SCALE_MASK_SOFTMAX, RL_OP_BIAS_GELU, RL_OP_SILU_GATE};
+    const rl_shape rows[] = {{.rows = 7, .cols = 1024}, {.rows = 3, .cols = 1023},
+                             {.rows = 2, .cols = 8200}, {.rows = 70, .cols = 48}};
+    const rl_shape elems[] = {{.count = 4097}, {.count = 100003, .iters = 2}};
+    for (size_t p = 0; p < 2; p++) {
+        for (size_t o = 0; o < sizeof row_ops / sizeof row_ops[0]; o++)
+            for (size_t s = 0; s < sizeof rows / sizeof rows[0]; s++)
+                expect_matches_reference(row_ops[o], precisions[p], &rows[s]);
+        for (size_t s = 0; s < 2; s++) {
+            expect_matches_reference(RL_OP_COPY, precisions[p], &elems[s]);
+            expect_matches_reference(RL_OP_TRIAD, precisions[p], &elems[s]);
+        }
+    }
+    expect_unfused_equals_fused(rows, sizeof rows / sizeof rows[0]);
+    be.destroy(be.state);
+    be = plain;
 }
 
 /* The comparison has teeth: a 1e-4 error in one element is caught. */
@@ -467,6 +504,7 @@ int main(void)
         cmocka_unit_test(fma_probe_matches),
         cmocka_unit_test(fma_probe_counts_iterations),
         cmocka_unit_test(unfused_equals_fused),
+        cmocka_unit_test(streamed_outputs_match),
         cmocka_unit_test(checker_catches_a_wrong_element),
         cmocka_unit_test(unsupported_is_refused),
         cmocka_unit_test(backend_basics),

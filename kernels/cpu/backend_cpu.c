@@ -20,6 +20,7 @@ typedef struct cpu_state {
     int threads;
     char desc[64];
     size_t cache_bytes; /* the last-level cache, all instances together */
+    rl_cpu_ctx ctx;     /* what every kernel is told */
     uint64_t *flush_buf; /* 2x cache_bytes, allocated on the first flush */
     size_t flush_words;
     uint64_t flush_sink; /* keeps the flush's reads alive */
@@ -254,7 +255,7 @@ static rl_status cpu_launch(void *state, const rl_launch *l, rl_err *err)
     /* The thread count is per calling thread in OpenMP: set it where the
      * launch happens, not only where the backend was made. */
     omp_set_num_threads(st->threads);
-    return kernels[l->op](l, err);
+    return kernels[l->op](l, &st->ctx, err);
 }
 
 static rl_status cpu_sync(void *state, rl_err *err)
@@ -360,6 +361,7 @@ rl_status rl_cpu_backend_create(const rl_cpu_options *opts, rl_backend *out, rl_
         return rl_fail(err, RL_ERR_NOMEM, "cpu backend: out of memory");
     st->threads = asked > 0 ? asked : omp_get_num_procs();
     st->cache_bytes = llc_bytes();
+    st->ctx.stream_bytes = opts && opts->stream_bytes ? opts->stream_bytes : st->cache_bytes;
     /* OpenMP never runs more threads than OMP_THREAD_LIMIT, and OpenBLAS's
      * OpenMP build, told of more, waits in gemm for workers that never come.
      * So OpenBLAS is told what OpenMP can give, and the description says so. */

@@ -49,8 +49,9 @@ FMA_PROBE(float, f32)
 FMA_PROBE(double, f64)
 
 /* Tensors: x, y. */
-rl_status rl_cpu_fma(const rl_launch *l, rl_err *err)
+RL_CPU_ENTRY(rl_cpu_fma)
 {
+    (void)ctx;
     if (l->precision == RL_PREC_FP32)
         fma_probe_f32(l->shape.count, l->shape.iters, RL_T(l, 0, float), RL_T(l, 1, float));
     else if (l->precision == RL_PREC_FP64)

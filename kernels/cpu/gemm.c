@@ -10,8 +10,9 @@
 #include "kernels/cpu/rl_cpu.h"
 
 /* Tensors: a, b, c. */
-rl_status rl_cpu_gemm(const rl_launch *l, rl_err *err)
+RL_CPU_ENTRY(rl_cpu_gemm)
 {
+    (void)ctx;
     const rl_shape *s = &l->shape;
     /* OpenBLAS's Debian build takes 32-bit dimensions. */
     if (s->m > INT_MAX || s->n > INT_MAX || s->k > INT_MAX)

@@ -16,22 +16,54 @@
 #include "kernels/cpu/rl_vmath.h"
 #include "kernels/rl_backend.h"
 
-/* One op's entry point: pick the fp32 or fp64 kernel, or refuse. */
-typedef rl_status (*rl_cpu_kernel)(const rl_launch *l, rl_err *err);
+/* What the backend tells a kernel besides its launch. */
+typedef struct rl_cpu_ctx {
+    /* Outputs of at least this many bytes are written with streaming
+     * stores (rl_vmath.h): the last-level cache's size by default, since
+     * an output that large leaves the caches before anyone reads it, and
+     * its read-for-ownership would add half again to a row op's traffic. */
+    size_t stream_bytes;
+} rl_cpu_ctx;
 
-rl_status rl_cpu_gemm(const rl_launch *l, rl_err *err);
-rl_status rl_cpu_layernorm(const rl_launch *l, rl_err *err);
-rl_status rl_cpu_softmax(const rl_launch *l, rl_err *err);
-rl_status rl_cpu_residual_layernorm(const rl_launch *l, rl_err *err);
-rl_status rl_cpu_residual_layernorm_unfused(const rl_launch *l, rl_err *err);
-rl_status rl_cpu_scale_mask_softmax(const rl_launch *l, rl_err *err);
-rl_status rl_cpu_scale_mask_softmax_unfused(const rl_launch *l, rl_err *err);
-rl_status rl_cpu_bias_gelu(const rl_launch *l, rl_err *err);
-rl_status rl_cpu_bias_gelu_unfused(const rl_launch *l, rl_err *err);
-rl_status rl_cpu_copy(const rl_launch *l, rl_err *err);
-rl_status rl_cpu_triad(const rl_launch *l, rl_err *err);
-rl_status rl_cpu_fma(const rl_launch *l, rl_err *err);
-rl_status rl_cpu_silu_gate(const rl_launch *l, rl_err *err);
+/* One op's entry point: pick the fp32 or fp64 kernel, or refuse. */
+typedef rl_status (*rl_cpu_kernel)(const rl_launch *l, const rl_cpu_ctx *ctx, rl_err *err);
+
+/* Whether an output of elems elements of the given size is streamed. */
+static inline bool rl_cpu_streams(const rl_cpu_ctx *ctx, int64_t elems, size_t size)
+{
+    return RL_VSTREAMS && (double)elems * (double)size >= (double)ctx->stream_bytes;
+}
+
+/* A thread's scratch row on its stack, for kernels that stream a row they
+ * must first compute whole (softmax): 32 KiB, 8192 fp32 or 4096 fp64
+ * elements, vector-aligned. */
+#define RL_ROW_SCRATCH_BYTES 32768
+#define RL_ROW_SCRATCH_ELEMS(T) ((int64_t)(RL_ROW_SCRATCH_BYTES / sizeof(T)))
+#define RL_ROW_SCRATCH(T, name)                                                               \
+    T name[RL_ROW_SCRATCH_BYTES / sizeof(T)] __attribute__((aligned(sizeof(rl_v_f32))))
+
+/* Whether rows of cols elements of the given size, from y, all start on a
+ * vector boundary and hold whole vectors: the row kernels stream only
+ * then, and keep plain stores for other shapes. */
+static inline bool rl_rows_stream_aligned(const void *y, int64_t cols, size_t size)
+{
+    return (uintptr_t)y % sizeof(rl_v_f32) == 0 && (cols * (int64_t)size) % sizeof(rl_v_f32) == 0;
+}
+
+#define RL_CPU_ENTRY(name) rl_status name(const rl_launch *l, const rl_cpu_ctx *ctx, rl_err *err)
+RL_CPU_ENTRY(rl_cpu_gemm);
+RL_CPU_ENTRY(rl_cpu_layernorm);
+RL_CPU_ENTRY(rl_cpu_softmax);
+RL_CPU_ENTRY(rl_cpu_residual_layernorm);
+RL_CPU_ENTRY(rl_cpu_residual_layernorm_unfused);
+RL_CPU_ENTRY(rl_cpu_scale_mask_softmax);
+RL_CPU_ENTRY(rl_cpu_scale_mask_softmax_unfused);
+RL_CPU_ENTRY(rl_cpu_bias_gelu);
+RL_CPU_ENTRY(rl_cpu_bias_gelu_unfused);
+RL_CPU_ENTRY(rl_cpu_copy);
+RL_CPU_ENTRY(rl_cpu_triad);
+RL_CPU_ENTRY(rl_cpu_fma);
+RL_CPU_ENTRY(rl_cpu_silu_gate);
 
 /* The error of a kernel asked for a precision it does not have. */
 static inline rl_status rl_cpu_refuse(const rl_launch *l, rl_err *err)
@@ -46,9 +78,9 @@ static inline rl_status rl_cpu_refuse(const rl_launch *l, rl_err *err)
 #define RL_CPU_BLOCKS(T, S)                                                                   \
     void rl_cpu_layernorm_rows_##S(int64_t rows, int64_t cols, T eps, const T *restrict x,    \
                                    const T *restrict gamma, const T *restrict beta,           \
-                                   T *restrict y);                                            \
+                                   T *restrict y, bool stream);                               \
     void rl_cpu_softmax_rows_##S(int64_t rows, int64_t cols, const T *restrict x,             \
-                                 T *restrict y);                                              \
+                                 T *restrict y, bool stream);                                 \
     void rl_cpu_residual_add_##S(int64_t n, const T *restrict x, const T *restrict r,         \
                                  T *restrict h);                                              \
     void rl_cpu_scale_##S(int64_t n, T scale, const T *restrict x, T *restrict y);            \
@@ -56,7 +88,7 @@ static inline rl_status rl_cpu_refuse(const rl_launch *l, rl_err *err)
                                 T *restrict y);                                               \
     void rl_cpu_bias_add_##S(int64_t rows, int64_t cols, const T *restrict x,                 \
                              const T *restrict bias, T *restrict y);                          \
-    void rl_cpu_gelu_##S(int64_t n, const T *restrict x, T *restrict y);
+    void rl_cpu_gelu_##S(int64_t n, const T *restrict x, T *restrict y, bool stream);
 
 RL_CPU_BLOCKS(float, f32)
 RL_CPU_BLOCKS(double, f64)
@@ -120,6 +152,24 @@ static inline int64_t rl_next_row(int64_t r, int64_t rows)
     {                                                                                         \
         _Pragma("omp simd") for (int64_t j = 0; j < n; j++) y[j] *= factor;                   \
     }                                                                                         \
+    /* y[0, n) = factor e[0, valid), then zeros (valid <= n): a softmax's                     \
+     * last pass, from a scratch row e in cache to y, streamed when asked                     \
+     * (y aligned to a vector). */                                                            \
+    static inline void rl_row_scale_out_##S(int64_t n, int64_t valid, T factor,               \
+                                            const T *restrict e, T *restrict y, bool stream)  \
+    {                                                                                         \
+        int64_t j = 0;                                                                        \
+        for (; j + RL_VLEN_##S <= valid; j += RL_VLEN_##S)                                    \
+            rl_vput_##S(y + j, rl_vload_##S(e + j) * factor, stream);                         \
+        for (; j + RL_VLEN_##S <= n; j += RL_VLEN_##S) {                                      \
+            rl_v_##S v = {0};                                                                 \
+            for (int k = 0; j + k < valid; k++)                                               \
+                v[k] = e[j + k] * factor;                                                     \
+            rl_vput_##S(y + j, v, stream);                                                    \
+        }                                                                                     \
+        for (; j < n; j++)                                                                    \
+            y[j] = j < valid ? e[j] * factor : 0;                                             \
+    }                                                                                         \
     /* y = gelu(x + bias) (bias may be NULL). The tanh form (the reference's)                 \
      * computed as v / (1 + exp(-2u)), since 0.5 (1 + tanh(u)) = 1 / (1 +                     \
      * exp(-2u)): one exp and a divide cost less than SLEEF's tanh; the exp                   \
@@ -134,34 +184,28 @@ static inline int64_t rl_next_row(int64_t r, int64_t rows)
         const T k = (T)-2.3022081981443250;                                                   \
         return v / (1 + rl_exp2_1_##S(k * (v + (T)0.044715 * v * v * v)));                    \
     }                                                                                         \
-    /* x is read and y's lines are asked for (a write prefetch starts the                     \
-     * read-for-ownership) RL_AHEAD bytes ahead, so memory keeps streaming                    \
-     * while this core computes exp and a divide per element. Near a row's                    \
-     * end that is the next row; past the last row's end a prefetch is                        \
-     * harmless (prefetches never fault). */                                                  \
+    /* x is read RL_AHEAD bytes ahead, so memory keeps streaming while this                   \
+     * core computes exp and a divide per element. y is streamed (stream:                     \
+     * y aligned to a vector), or else its lines are asked for as far ahead                   \
+     * (a write prefetch starts the read-for-ownership). Near a row's end                     \
+     * that is the next row; past the last row's end a prefetch is harmless                   \
+     * (prefetches never fault). */                                                           \
     static inline void rl_row_gelu_##S(int64_t n, const T *restrict x, const T *restrict bias, \
-                                       T *restrict y)                                         \
+                                       T *restrict y, bool stream)                            \
     {                                                                                         \
         enum { AHEAD = RL_AHEAD / sizeof(T) };                                                \
         int64_t j = 0;                                                                        \
-        if (bias) {                                                                           \
-            for (; j + RL_VLEN_##S <= n; j += RL_VLEN_##S) {                                  \
-                __builtin_prefetch(x + j + AHEAD);                                            \
+        for (; j + RL_VLEN_##S <= n; j += RL_VLEN_##S) {                                      \
+            __builtin_prefetch(x + j + AHEAD);                                                \
+            if (!stream)                                                                      \
                 __builtin_prefetch(y + j + AHEAD, 1);                                         \
-                rl_vstore_##S(y + j,                                                          \
-                              rl_vgelu_##S(rl_vload_##S(x + j) + rl_vload_##S(bias + j)));    \
-            }                                                                                 \
-            for (; j < n; j++)                                                                \
-                y[j] = rl_gelu1_##S(x[j] + bias[j]);                                          \
-        } else {                                                                              \
-            for (; j + RL_VLEN_##S <= n; j += RL_VLEN_##S) {                                  \
-                __builtin_prefetch(x + j + AHEAD);                                            \
-                __builtin_prefetch(y + j + AHEAD, 1);                                         \
-                rl_vstore_##S(y + j, rl_vgelu_##S(rl_vload_##S(x + j)));                      \
-            }                                                                                 \
-            for (; j < n; j++)                                                                \
-                y[j] = rl_gelu1_##S(x[j]);                                                    \
+            rl_v_##S v = rl_vload_##S(x + j);                                                 \
+            if (bias)                                                                         \
+                v += rl_vload_##S(bias + j);                                                  \
+            rl_vput_##S(y + j, rl_vgelu_##S(v), stream);                                      \
         }                                                                                     \
+        for (; j < n; j++)                                                                    \
+            y[j] = rl_gelu1_##S(bias ? x[j] + bias[j] : x[j]);                                \
     }
 
 RL_CPU_ROW_HELPERS(float, f32)

@@ -38,7 +38,7 @@
     static inline __attribute__((always_inline)) void rl_ln_stream_normalise_##S(             \
         int64_t n, int nin, const T *restrict x, const T *restrict res, T *restrict h,        \
         T *sum, int nout, const T *v, const T *mean, const T *rstd, const T *restrict gamma,  \
-        const T *restrict beta, T *restrict y)                                                \
+        const T *restrict beta, T *restrict y, bool stream)                                   \
     {                                                                                         \
         rl_v_##S acc[RL_LN_BLOCK] = {{0}};                                                    \
         int64_t j = 0;                                                                        \
@@ -54,8 +54,9 @@
             if (nout > 0) {                                                                   \
                 const rl_v_##S g = rl_vload_##S(gamma + j), b = rl_vload_##S(beta + j);       \
                 for (int i = 0; i < nout; i++)                                                \
-                    rl_vstore_##S(y + i * n + j,                                              \
-                                  (rl_vload_##S(v + i * n + j) - mean[i]) * rstd[i] * g + b); \
+                    rl_vput_##S(y + i * n + j,                                                \
+                                (rl_vload_##S(v + i * n + j) - mean[i]) * rstd[i] * g + b,    \
+                                stream);                                                      \
             }                                                                                 \
         }                                                                                     \
         for (int i = 0; i < nin; i++) {                                                       \
@@ -76,14 +77,15 @@
      * the loops over the block's rows; partial blocks take the general one. */               \
     static inline void rl_ln_step_##S(int64_t n, int nin, const T *x, const T *res, T *h,     \
                                       T *sum, int nout, const T *v, const T *mean,            \
-                                      const T *rstd, const T *gamma, const T *beta, T *y)     \
+                                      const T *rstd, const T *gamma, const T *beta, T *y,     \
+                                      bool stream)                                            \
     {                                                                                         \
         if (nin == RL_LN_BLOCK && nout == RL_LN_BLOCK)                                        \
             rl_ln_stream_normalise_##S(n, RL_LN_BLOCK, x, res, h, sum, RL_LN_BLOCK, v, mean,  \
-                                       rstd, gamma, beta, y);                                 \
+                                       rstd, gamma, beta, y, stream);                         \
         else                                                                                  \
             rl_ln_stream_normalise_##S(n, nin, x, res, h, sum, nout, v, mean, rstd, gamma,    \
-                                       beta, y);                                              \
+                                       beta, y, stream);                                      \
     }                                                                                         \
     /* mean and 1/sqrt(var + eps), biased variance, of nb rows v whose sums                   \
      * are known; the centred pass reads rows still in cache. */                              \
@@ -105,7 +107,7 @@
     /* Rows [r, hi) through the pipeline, block after block. */                               \
     static inline void rl_ln_range_##S(int64_t r, int64_t hi, int64_t n, T eps, const T *x,   \
                                        const T *res, T *h, const T *gamma, const T *beta,     \
-                                       T *y)                                                  \
+                                       T *y, bool stream)                                     \
     {                                                                                         \
         const T *v = res ? h : x; /* the rows normalised */                                   \
         T sum[RL_LN_BLOCK], mean[RL_LN_BLOCK], rstd[RL_LN_BLOCK];                             \
@@ -113,14 +115,14 @@
         if (nb > 0)                                                                           \
             rl_ln_step_##S(n, nb, x + r * n, res ? res + r * n : NULL,                        \
                            res ? h + r * n : NULL, sum, 0, NULL, NULL, NULL, gamma, beta,     \
-                           NULL);                                                             \
+                           NULL, stream);                                                     \
         while (nb > 0) {                                                                      \
             rl_ln_moments_##S(n, nb, eps, v + r * n, sum, mean, rstd);                        \
             const int64_t next = r + nb;                                                      \
             const int nn = (int)(hi - next < RL_LN_BLOCK ? hi - next : RL_LN_BLOCK);          \
             rl_ln_step_##S(n, nn, x + next * n, res ? res + next * n : NULL,                  \
                            res ? h + next * n : NULL, sum, nb, v + r * n, mean, rstd, gamma,  \
-                           beta, y + r * n);                                                  \
+                           beta, y + r * n, stream);                                          \
             r = next;                                                                         \
             nb = nn;                                                                          \
         }                                                                                     \
@@ -128,21 +130,29 @@
     /* y = LayerNorm(x + res) (res and h NULL: y = LayerNorm(x)), rows x n:                   \
      * chunks of rows handed out as threads come free: at most RL_LN_CHUNK                    \
      * rows and at most a thread's share, so a call of few rows is still                      \
-     * split across the threads, but never under a block. */                                  \
+     * split across the threads, but never under a block. y is streamed if                    \
+     * asked and its rows are vector-aligned; h, read back while in cache,                    \
+     * never is. */                                                                           \
     static inline void rl_ln_rows_##S(int64_t rows, int64_t n, T eps, const T *x,             \
                                       const T *res, T *h, const T *gamma, const T *beta,      \
-                                      T *y)                                                   \
+                                      T *y, bool stream)                                      \
     {                                                                                         \
+        stream = stream && rl_rows_stream_aligned(y, n, sizeof(T));                           \
         const int64_t share = (rows + omp_get_max_threads() - 1) / omp_get_max_threads();     \
         const int64_t chunk = share < RL_LN_BLOCK   ? RL_LN_BLOCK                             \
                               : share > RL_LN_CHUNK ? RL_LN_CHUNK                             \
                                                     : share;                                  \
         const int64_t chunks = (rows + chunk - 1) / chunk;                                    \
-        _Pragma("omp parallel for schedule(dynamic, 1)") for (int64_t c = 0; c < chunks; c++) \
+        _Pragma("omp parallel")                                                               \
         {                                                                                     \
-            const int64_t lo = c * chunk, left = rows - lo;                                   \
-            rl_ln_range_##S(lo, lo + (left < chunk ? left : chunk), n, eps, x, res, h, gamma, \
-                            beta, y);                                                         \
+            _Pragma("omp for schedule(dynamic, 1)") for (int64_t c = 0; c < chunks; c++)      \
+            {                                                                                 \
+                const int64_t lo = c * chunk, left = rows - lo;                               \
+                rl_ln_range_##S(lo, lo + (left < chunk ? left : chunk), n, eps, x, res, h,    \
+                                gamma, beta, y, stream);                                      \
+            }                                                                                 \
+            if (stream)                                                                       \
+                rl_stream_fence();                                                            \
         }                                                                                     \
     }
 

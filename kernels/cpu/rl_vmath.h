@@ -24,6 +24,8 @@
 #define RL_VMATH_H
 
 #include <sleef.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 #if defined(__AVX512F__)
@@ -70,6 +72,42 @@
 #define RL_SLEEF_f64(fn, ulp) Sleef_##fn##_##ulp
 #endif
 
+/* Non-temporal ("streaming") stores of a whole vector to an address aligned
+ * to the vector's size: the line goes to memory without being read first
+ * (no read-for-ownership) and without displacing cached data. x86 has them
+ * at every width; elsewhere (aarch64) a plain store stands in: GCC has no
+ * portable spelling of STNP, and Cortex-A cores detect full-line writes and
+ * skip the read themselves. */
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#define RL_VSTREAMS 1
+#define RL_VSTREAM_f32(p, v) _mm512_stream_ps((p), (__m512)(v))
+#define RL_VSTREAM_f64(p, v) _mm512_stream_pd((p), (__m512d)(v))
+#elif defined(__AVX__)
+#include <immintrin.h>
+#define RL_VSTREAMS 1
+#define RL_VSTREAM_f32(p, v) _mm256_stream_ps((p), (__m256)(v))
+#define RL_VSTREAM_f64(p, v) _mm256_stream_pd((p), (__m256d)(v))
+#elif defined(__SSE2__)
+#include <immintrin.h>
+#define RL_VSTREAMS 1
+#define RL_VSTREAM_f32(p, v) _mm_stream_ps((p), (__m128)(v))
+#define RL_VSTREAM_f64(p, v) _mm_stream_pd((p), (__m128d)(v))
+#else
+#define RL_VSTREAMS 0
+#define RL_VSTREAM_f32(p, v) memcpy((p), &(v), sizeof(v))
+#define RL_VSTREAM_f64(p, v) memcpy((p), &(v), sizeof(v))
+#endif
+
+/* Streaming stores are weakly ordered: each thread fences its own before
+ * the parallel region ends, so whoever reads the output next sees it. */
+static inline void rl_stream_fence(void)
+{
+#if RL_VSTREAMS
+    _mm_sfence();
+#endif
+}
+
 typedef float rl_v_f32 __attribute__((vector_size(RL_VLEN_f32 * sizeof(float))));
 typedef double rl_v_f64 __attribute__((vector_size(RL_VLEN_f64 * sizeof(double))));
 
@@ -94,6 +132,14 @@ typedef double rl_v_f64 __attribute__((vector_size(RL_VLEN_f64 * sizeof(double))
     static inline void rl_vstore_##S(T *p, rl_v_##S v)                                        \
     {                                                                                         \
         memcpy(p, &v, sizeof v);                                                              \
+    }                                                                                         \
+    /* A whole vector to p: streamed (p aligned to the vector) or stored. */                  \
+    static inline void rl_vput_##S(T *p, rl_v_##S v, bool stream)                             \
+    {                                                                                         \
+        if (stream)                                                                           \
+            RL_VSTREAM_##S(p, v);                                                             \
+        else                                                                                  \
+            memcpy(p, &v, sizeof v);                                                          \
     }                                                                                         \
     static inline T rl_vsum_##S(rl_v_##S v)                                                   \
     {                                                                                         \
