@@ -72,13 +72,15 @@ step "tests under qemu-aarch64 (each at most ${test_timeout_s}s)"
 # fsync with a preload library built for the host, which the emulated
 # binary cannot load, so its signals arrive after the run has ended) and the
 # fusion-flags test (its stopping-rule checks need uncapped sampling; the
-# rule is unit-tested by test_sampling, which runs here).
+# rule is unit-tested by test_sampling, which runs here) and the ceilings
+# test (a full working-set sweep and 2048^3 GEMMs, minutes emulated, for a
+# choice of DRAM roof that is plain arithmetic).
 # The per-test timeout catches a stall in one test; the outer one, the
 # budget of the whole pass.
 ctest_log=$canary/ctest.log
 rc=0
 timeout -k 10 "$(left)" ctest --test-dir "$build" -j 1 --output-on-failure \
-    --timeout "$test_timeout_s" -E '^(cli_(chromium|interrupt|llm|signals|fusion_flags)|test_multi_run)$' 2>&1 | tee "$ctest_log" ||
+    --timeout "$test_timeout_s" -E '^(cli_(ceilings_dram|chromium|interrupt|llm|signals|fusion_flags)|test_multi_run)$' 2>&1 | tee "$ctest_log" ||
     rc=$?
 if [ "$rc" -ne 0 ]; then
     if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
