@@ -7,12 +7,7 @@
 #include "harness/rl_case.h"
 #include "harness/rl_ceilings.h"
 #include "harness/rl_suite.h"
-
-static int cmp_double(const void *a, const void *b)
-{
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
+#include "model/rl_stats.h"
 
 int rl_ceilings_cache_levels(const rl_backend *be, const rl_cpu_info *cpu, char names[][24],
                              double *capacity, int max)
@@ -41,10 +36,8 @@ double rl_ceilings_plateau(const rl_sweep_point *sweep, int count, double lo, do
         for (int i = 0; i < count && n < RL_MAX_SWEEP; i++)
             if (sweep[i].working_set_bytes > a && sweep[i].working_set_bytes <= b)
                 vals[n++] = sweep[i].byte_per_s;
-        if (n > 0) {
-            qsort(vals, (size_t)n, sizeof vals[0], cmp_double);
-            return n % 2 ? vals[n / 2] : 0.5 * (vals[n / 2 - 1] + vals[n / 2]);
-        }
+        if (n > 0)
+            return rl_stats_compute(vals, (size_t)n).median;
     }
     return 0.0;
 }
@@ -116,10 +109,8 @@ static rl_status dram_copy(rl_backend *be, const rl_ceilings_options *o,
             RL_TRY(measure(be, &spec, o, true, &res, err));
             rates[n++] = res.byte_per_s;
         }
-    if (n > 0) {
-        qsort(rates, (size_t)n, sizeof rates[0], cmp_double);
-        *out = n % 2 ? rates[n / 2] : 0.5 * (rates[n / 2 - 1] + rates[n / 2]);
-    }
+    if (n > 0)
+        *out = rl_stats_compute(rates, (size_t)n).median;
     return RL_OK;
 }
 
@@ -178,8 +169,8 @@ static rl_status sweep_memory(rl_backend *be, const rl_cpu_info *cpu,
     }
     /* Memory: every point at 4x the largest cache or more, by triad and by
      * copy; the roof is the better of the two. With streaming stores copy
-     * (one stream in, one out) ran 10-20 % above triad (two in, one out)
-     * on the 2-core EPYC VM, so a triad roof had every run's copy above it. */
+     * (one stream in, one out) ran 5-19 % above triad (two in, one out) on
+     * the 2-core EPYC VM, so a triad roof had every run's copy above it. */
     const double triad = rl_ceilings_plateau(rec->sweep, rec->sweep_count, 2.0 * largest, INFINITY);
     double copy = 0.0;
     RL_TRY(dram_copy(be, o, rec, largest, granule, &copy, err));

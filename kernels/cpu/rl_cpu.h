@@ -38,7 +38,6 @@ static inline bool rl_cpu_streams(const rl_cpu_ctx *ctx, int64_t elems, size_t s
  * must first compute whole (softmax): 32 KiB, 8192 fp32 or 4096 fp64
  * elements, vector-aligned. */
 #define RL_ROW_SCRATCH_BYTES 32768
-#define RL_ROW_SCRATCH_ELEMS(T) ((int64_t)(RL_ROW_SCRATCH_BYTES / sizeof(T)))
 #define RL_ROW_SCRATCH(T, name)                                                               \
     T name[RL_ROW_SCRATCH_BYTES / sizeof(T)] __attribute__((aligned(sizeof(rl_v_f32))))
 
@@ -48,6 +47,14 @@ static inline bool rl_cpu_streams(const rl_cpu_ctx *ctx, int64_t elems, size_t s
 static inline bool rl_rows_stream_aligned(const void *y, int64_t cols, size_t size)
 {
     return (uintptr_t)y % sizeof(rl_v_f32) == 0 && (cols * (int64_t)size) % sizeof(rl_v_f32) == 0;
+}
+
+/* Whether a softmax streams its rows: asked, aligned, and a row fits the
+ * scratch row. */
+static inline bool rl_softmax_streams(bool stream, const void *y, int64_t cols, size_t size)
+{
+    return stream && cols * (int64_t)size <= RL_ROW_SCRATCH_BYTES &&
+           rl_rows_stream_aligned(y, cols, size);
 }
 
 #define RL_CPU_ENTRY(name) rl_status name(const rl_launch *l, const rl_cpu_ctx *ctx, rl_err *err)
@@ -169,6 +176,43 @@ static inline int64_t rl_next_row(int64_t r, int64_t rows)
         }                                                                                     \
         for (; j < n; j++)                                                                    \
             y[j] = j < valid ? e[j] * factor : 0;                                             \
+    }                                                                                         \
+    /* One softmax row: y[0, n) = softmax(scale x[0, valid)), zeros after                     \
+     * (valid <= n; the causal mask's -inf). With a scratch row the exps go                   \
+     * there and the scaled row is streamed to y, so y's lines are never                      \
+     * read; without, the row is scaled in place in y. next: the row to                       \
+     * prefetch meanwhile. */                                                                 \
+    static inline void rl_row_softmax_##S(int64_t n, int64_t valid, T scale,                  \
+                                          const T *restrict x, T *restrict y, T *scratch,     \
+                                          const T *next)                                      \
+    {                                                                                         \
+        const T max = rl_row_max_##S(valid, scale, x);                                        \
+        const T sum = rl_row_exp_sum_##S(valid, scale, max, x, scratch ? scratch : y, next);  \
+        if (scratch) {                                                                        \
+            rl_row_scale_out_##S(n, valid, 1 / sum, scratch, y, true);                        \
+        } else {                                                                              \
+            rl_row_mul_##S(valid, 1 / sum, y);                                                \
+            _Pragma("omp simd") for (int64_t j = valid; j < n; j++) y[j] = 0;                 \
+        }                                                                                     \
+    }                                                                                         \
+    /* Softmax over rows of cols, of scale x; causal: row r sees its first                    \
+     * r mod cols + 1 elements (the rest are 0). Rows are split statically                    \
+     * across threads; each thread streams through its own scratch row when                   \
+     * rl_softmax_streams allows. */                                                          \
+    static inline void rl_softmax_rows_##S(int64_t rows, int64_t cols, T scale, bool causal,  \
+                                           const T *restrict x, T *restrict y, bool stream)   \
+    {                                                                                         \
+        stream = rl_softmax_streams(stream, y, cols, sizeof(T));                              \
+        _Pragma("omp parallel")                                                               \
+        {                                                                                     \
+            RL_ROW_SCRATCH(T, scratch);                                                       \
+            _Pragma("omp for schedule(static)") for (int64_t r = 0; r < rows; r++)            \
+                rl_row_softmax_##S(cols, causal ? r % cols + 1 : cols, scale, x + r * cols,   \
+                                   y + r * cols, stream ? scratch : NULL,                     \
+                                   x + rl_next_row(r, rows) * cols);                          \
+            if (stream)                                                                       \
+                rl_stream_fence();                                                            \
+        }                                                                                     \
     }                                                                                         \
     /* y = gelu(x + bias) (bias may be NULL). The tanh form (the reference's)                 \
      * computed as v / (1 + exp(-2u)), since 0.5 (1 + tanh(u)) = 1 / (1 +                     \

@@ -76,8 +76,8 @@
  * to the vector's size: the line goes to memory without being read first
  * (no read-for-ownership) and without displacing cached data. x86 has them
  * at every width; elsewhere (aarch64) a plain store stands in: GCC has no
- * portable spelling of STNP, and Cortex-A cores detect full-line writes and
- * skip the read themselves. */
+ * portable spelling of STNP, and Arm's Cortex-A cores have a write-streaming
+ * mode that skips the read of fully written lines (not measured here). */
 #if defined(__AVX512F__)
 #include <immintrin.h>
 #define RL_VSTREAMS 1
