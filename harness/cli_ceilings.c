@@ -9,6 +9,7 @@
 
 #include "harness/cli.h"
 #include "harness/rl_ceilings.h"
+#include "harness/rl_ceilings_drift.h"
 #include "harness/rl_cli_util.h"
 #include "harness/rl_run_info.h"
 
@@ -21,7 +22,9 @@ static const char usage[] =
     "there), the SIMD peak from the FMA probe\n"
     "per precision, and the attainable BLAS / tensor-core rate from large GEMMs.\n"
     "Stores them in the cache folder ($XDG_CACHE_HOME or ~/.cache)/rooflab/ceilings/,\n"
-    "keyed by host and device, where `rooflab run` finds them.\n"
+    "keyed by host and device, where `rooflab run` finds them. A ceiling below 0.7x\n"
+    "the one it replaces is measured again and, if still low, named in a warning (the\n"
+    "machine may be throttled or shared) and noted in its stored source.\n"
     "  --json   print the ceilings as JSON on stdout\n"
     "  --out    also write DIR/ceilings.json\n";
 
@@ -103,10 +106,23 @@ int rl_cli_ceilings(int argc, char **argv)
         code = rl_cli_fail("ceilings", err.msg);
         goto done;
     }
+    /* The ceilings these replace, read now so that a file that cannot be
+     * read is said before the minute of measuring, not after. */
+    rl_ceilings_record before;
+    const bool compare = rl_ceilings_load_previous(path, &rec, &before, stderr);
     rl_ceilings_options opts = {.threads = threads > 0 ? threads : info.cpu.pus,
                                 .seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32)};
     opts.max_reps = max_reps;
     if (rl_ceilings_measure(&be, &info.cpu, &opts, &rec, &err) != RL_OK) {
+        code = rl_cli_fail("ceilings", err.msg);
+        goto done;
+    }
+    /* A ceiling that fell is warned of and stored as measured, the drop
+     * noted in its source (docs/reliability.md); the exit status stays 0. */
+    int fallen = 0;
+    if (compare &&
+        rl_ceilings_check_drops(&be, &info.cpu, &opts, &before, &rec, stderr, &fallen, &err) !=
+            RL_OK) {
         code = rl_cli_fail("ceilings", err.msg);
         goto done;
     }
@@ -132,7 +148,11 @@ int rl_cli_ceilings(int argc, char **argv)
         putchar('\n');
     } else {
         print_roofs(&rec);
-        printf("Saved to %s\n", path);
+        if (fallen > 0)
+            printf("Saved to %s (%d ceiling%s below %.1fx the stored, noted in the source)\n",
+                   path, fallen, fallen == 1 ? "" : "s", RL_CEILINGS_DROP_RATIO);
+        else
+            printf("Saved to %s\n", path);
     }
 done:
     be.destroy(be.state);

@@ -25,6 +25,15 @@ rl_status rl_ceilings_measure(rl_backend *be, const rl_cpu_info *cpu,
                               const rl_ceilings_options *opts, rl_ceilings_record *rec,
                               rl_err *err);
 
+/* Measure ceiling `index` of rec->measured (a memory level or a compute
+ * roof) once more, as rl_ceilings_measure did, and keep the higher of the
+ * two figures: a ceiling is the best the machine attained. A memory level
+ * that rose takes its re-measured sweep points into rec->sweep, so the
+ * stored sweep still gives the stored roofs. */
+rl_status rl_ceilings_remeasure(rl_backend *be, const rl_cpu_info *cpu,
+                                const rl_ceilings_options *opts, bool memory, int index,
+                                rl_ceilings_record *rec, rl_err *err);
+
 /* The memory levels a sweep is split into: names and the aggregate capacity
  * of each (for the CPU from hwloc: per-instance size times instances; for a
  * GPU its L2), innermost first, without the last (memory) level. */
