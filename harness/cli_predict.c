@@ -21,7 +21,8 @@
 
 static const char usage[] =
     "usage: rooflab predict --device ID[@MODE][,ID[@MODE]...] [--power-mode M] --op OP\n"
-    "                       (--m M --n N --k K | --rows R --cols C | --count N [--iters I]\n"
+    "                       (--m M --n N --k K | --rows R --cols C [--queries Q]\n"
+    "                        | --count N [--iters I]\n"
     "                        | --shape SPEC ... | --sweep A..B)\n"
     "                       --precision P[,P...] [--json] [--out DIR] [--hypothetical]\n"
     "\n"
@@ -40,7 +41,12 @@ static const char usage[] =
     "  --op          gemm, layernorm, softmax, residual_layernorm, scale_mask_softmax,\n"
     "                bias_gelu (and *_unfused), copy, triad, fma\n"
     "  --precision   comma-separated: fp64, fp32, tf32, fp16, bf16, fp8, int8\n"
-    "  --shape       m=M,n=N,k=K (gemm), rows=R,cols=C (row ops) or count=N[,iters=I];\n"
+    "  --queries Q   scale_mask_softmax: the causal mask's rows come in blocks of Q\n"
+    "                queries, the last Q of the cols keys (default cols: a prefill's\n"
+    "                square block; 1: a decode step, every key seen; more than cols: a\n"
+    "                sliding window of cols keys over Q positions)\n"
+    "  --shape       m=M,n=N,k=K (gemm), rows=R,cols=C[,queries=Q] (row ops) or\n"
+    "                count=N[,iters=I];\n"
     "                repeat it for several shapes, predicted in the order given\n"
     "  --sweep A..B  sizes A, 2A, 4A ... up to B: a square GEMM (m=n=k), the row length\n"
     "                of a row op (cols; --rows R, default 4096 rows), or the count of\n"
@@ -93,6 +99,7 @@ static int parse(int argc, char **argv, predict_options *o, rl_err *err, bool *h
         {"k", required_argument, NULL, 'k'},      {"rows", required_argument, NULL, 'r'},
         {"cols", required_argument, NULL, 'c'},   {"count", required_argument, NULL, 'C'},
         {"iters", required_argument, NULL, 'i'},  {"json", no_argument, NULL, 'j'},
+        {"queries", required_argument, NULL, 'q'},
         {"shape", required_argument, NULL, 'x'},  {"sweep", required_argument, NULL, 's'},
         {"out", required_argument, NULL, 'O'},
         {"hypothetical", no_argument, NULL, 'H'}, {"help", no_argument, NULL, 'h'},
@@ -132,6 +139,7 @@ static int parse(int argc, char **argv, predict_options *o, rl_err *err, bool *h
         case 'c': dst = &o->shape.cols, name = "--cols"; break;
         case 'C': dst = &o->shape.count, name = "--count"; break;
         case 'i': dst = &o->shape.iters, name = "--iters"; break;
+        case 'q': dst = &o->shape.queries, name = "--queries"; break;
         case ':': return rl_fail(err, RL_ERR_INVALID, "%s needs a value", argv[optind - 1]);
         default: return rl_fail(err, RL_ERR_INVALID, "unknown option '%s'", argv[optind - 1]);
         }
@@ -182,7 +190,7 @@ static rl_status collect_shapes(const predict_options *o, rl_op op, rl_shape *ou
     /* with --sweep, --rows (row ops) and --iters (fma) are the sweep's other dimension */
     rl_shape sized = o->shape;
     if (o->sweep && rl_op_is_rowwise(op))
-        sized.rows = 0;
+        sized.rows = sized.queries = 0;
     if (o->sweep && op != RL_OP_GEMM && !rl_op_is_rowwise(op))
         sized.iters = 0;
     if (memcmp(&sized, &none, sizeof none) != 0) {
@@ -205,7 +213,8 @@ static rl_status collect_shapes(const predict_options *o, rl_op op, rl_shape *ou
             if (op == RL_OP_GEMM)
                 s.m = s.n = s.k = v;
             else if (rl_op_is_rowwise(op))
-                s.rows = o->shape.rows > 0 ? o->shape.rows : 4096, s.cols = v;
+                s.rows = o->shape.rows > 0 ? o->shape.rows : 4096, s.cols = v,
+                s.queries = o->shape.queries;
             else
                 s.count = v, s.iters = o->shape.iters > 0 ? o->shape.iters : 1;
             out[(*n)++] = s;
@@ -239,6 +248,13 @@ static void formulas(rl_op op, rl_precision p, char *fl, size_t fl_len, char *by
     if (op == RL_OP_GEMM) {
         snprintf(fl, fl_len, "2*m*n*k");
         snprintf(by, by_len, "(m*k + k*n)*%zu B + m*n*%zu B", ei, eo);
+    } else if (rl_op_fused_partner(op) == RL_OP_SCALE_MASK_SOFTMAX) {
+        snprintf(fl, fl_len, "6 per key seen, per docs/op-accounting.md");
+        snprintf(by, by_len, "%s (%zu B/elem)",
+                 rl_op_is_unfused(op) ? "each step reads its input and writes its output once; "
+                                        "the mask reads only the keys each row sees"
+                                      : "the x each row sees read once, y written once",
+                 ei);
     } else {
         snprintf(fl, fl_len, "per docs/op-accounting.md");
         snprintf(by, by_len, "each input read once, each output written once%s (%zu B/elem)",

@@ -16,6 +16,7 @@
 #include "harness/rl_call_bound.h"
 #include "harness/rl_case.h"
 #include "harness/rl_ceilings.h"
+#include "harness/rl_ceilings_drift.h"
 #include "harness/rl_cli_util.h"
 #include "harness/rl_device_list.h"
 #include "harness/rl_launch_overhead.h"
@@ -109,7 +110,9 @@ static const char usage[] =
     "                 tinyllama-1.1b, llama-3.2-1b) or a Hugging Face config.json path\n"
     "  --shape        a shape instead of the suite's: [batch=B,]m=M,n=N,k=K (gemm;\n"
     "                 batch: B independent products, as attention's Q.K^T),\n"
-    "                 rows=R,cols=C (row ops) or count=N[,iters=I] (copy, triad, fma);\n"
+    "                 rows=R,cols=C (row ops; scale_mask_softmax: ,queries=Q for causal\n"
+    "                 blocks of Q queries, default C) or count=N[,iters=I] (copy, triad,\n"
+    "                 fma);\n"
     "                 repeat it for several shapes, run in the order given\n"
     "  --ops          comma-separated ops: gemm, layernorm, softmax, residual_layernorm,\n"
     "                 scale_mask_softmax, bias_gelu (and *_unfused), silu_gate, copy, triad,\n"
@@ -387,10 +390,7 @@ static rl_status check_shape_early(const rl_shape *shape, uint32_t op_mask,
                                    uint32_t precision_mask, rl_err *err)
 {
     for (int op = 0; op < RL_OP_COUNT; op++) {
-        const bool takes = rl_op_predict_only((rl_op)op) ? false
-                           : op == RL_OP_GEMM ? shape->m > 0
-                           : rl_op_is_rowwise((rl_op)op) ? shape->rows > 0
-                                                         : shape->count > 0;
+        const bool takes = rl_shape_fits_op((rl_op)op, shape);
         if (!takes || (op_mask && !(op_mask & (1u << op))))
             continue;
         for (int p = 0; p < RL_PREC_COUNT; p++) {
@@ -521,7 +521,15 @@ static rl_status attach_ceilings(rl_backend *be, const run_options *o, const rl_
         snprintf(rec.date, sizeof rec.date, "%s", info->date);
         rl_ceilings_options opts = {.threads = info->threads, .seed = info->seed, .stop = stop,
                                     .max_reps = o->max_reps};
+        /* As `rooflab ceilings` does: a ceiling far below the one it
+         * replaces is measured again, then warned of (rl_ceilings_drift.h). */
+        rl_ceilings_record before;
+        const bool compare = rl_ceilings_load_previous(path, &rec, &before, stderr);
         RL_TRY(rl_ceilings_measure(be, &info->cpu, &opts, &rec, err));
+        int fallen = 0;
+        if (compare)
+            RL_TRY(rl_ceilings_check_drops(be, &info->cpu, &opts, &before, &rec, stderr, &fallen,
+                                           err));
         RL_TRY(rl_ceilings_save(path, &rec, err));
         fprintf(stderr, "rooflab run: measured ceilings saved to %s\n", path);
     } else if (access(path, F_OK) == 0 || errno != ENOENT) {

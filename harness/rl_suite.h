@@ -31,6 +31,10 @@ typedef struct rl_suite_request {
  * "count=N[,iters=I]" (copy, triad, fma). Zero, negative, non-numeric and
  * unknown fields are errors. */
 rl_status rl_parse_shape(const char *spec, rl_shape *shape, rl_err *err);
+/* Whether a --shape applies to op: m,n,k to gemm; rows,cols to the row ops
+ * (with queries, to scale_mask_softmax and its chain alone); count to copy,
+ * triad and fma. Never to an op no backend runs. */
+bool rl_shape_fits_op(rl_op op, const rl_shape *shape);
 
 /* Build the case list (caller frees *cases). Bad suite names fail. */
 rl_status rl_suite_build(const rl_suite_request *req, rl_case_spec **cases, size_t *count,

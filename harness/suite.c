@@ -32,13 +32,14 @@ static void push(case_list *l, const rl_suite_request *req, rl_op op, rl_precisi
 }
 
 /* Rows of `cols` columns so that the op's minimum bytes reach `target`,
- * rounded up to a multiple of 64 rows. */
+ * rounded up to a multiple of 64 rows, or of whole square blocks of the
+ * causal mask (cols rows), whose first rows see few keys. */
 static int64_t rows_for(rl_op op, rl_precision p, int64_t cols, double target)
 {
-    rl_shape one = {.rows = 64, .cols = cols};
-    const double per64 = rl_op_bytes(op, p, &one);
-    int64_t blocks = (int64_t)(target / per64) + 1;
-    return blocks * 64;
+    const int64_t unit = rl_op_fused_partner(op) == RL_OP_SCALE_MASK_SOFTMAX ? cols : 64;
+    const rl_shape one = {.rows = unit, .cols = cols};
+    const int64_t units = (int64_t)(target / rl_op_bytes(op, p, &one)) + 1;
+    return units * unit;
 }
 
 static const rl_op row_ops[] = {
@@ -98,10 +99,7 @@ rl_status rl_suite_build(const rl_suite_request *req, rl_case_spec **cases, size
             const rl_shape *sh = &req->shape[i];
             const size_t before = l.count;
             for (int op = 0; op < RL_OP_COUNT; op++) {
-                const bool takes = rl_op_predict_only((rl_op)op) ? false
-                                   : op == RL_OP_GEMM ? sh->m > 0
-                                   : rl_op_is_rowwise((rl_op)op) ? sh->rows > 0
-                                                                 : sh->count > 0;
+                const bool takes = rl_shape_fits_op((rl_op)op, sh);
                 const uint32_t mask = op == RL_OP_GEMM ? gemm_mask : other_mask;
                 for (int p = 0; takes && p < RL_PREC_COUNT; p++) {
                     rl_shape shape = *sh;
@@ -116,7 +114,8 @@ rl_status rl_suite_build(const rl_suite_request *req, rl_case_spec **cases, size
                 free(l.items);
                 return rl_fail(err, RL_ERR_INVALID,
                                "--shape #%zu matches none of the selected ops "
-                               "(m,n,k: gemm; rows,cols: row ops; count: copy, triad, fma)",
+                               "(m,n,k: gemm; rows,cols: row ops, with queries: "
+                               "scale_mask_softmax; count: copy, triad, fma)",
                                i + 1);
             }
         }
@@ -242,11 +241,25 @@ rl_status rl_parse_precision_list(const char *list, uint32_t *mask, rl_err *err)
     return parse_list(list, mask, err, parse_precision);
 }
 
+bool rl_shape_fits_op(rl_op op, const rl_shape *shape)
+{
+    if (rl_op_predict_only(op))
+        return false;
+    /* queries= is the causal mask's: it selects scale_mask_softmax alone */
+    if (shape->queries > 0)
+        return rl_op_fused_partner(op) == RL_OP_SCALE_MASK_SOFTMAX;
+    if (op == RL_OP_GEMM)
+        return shape->m > 0;
+    return rl_op_is_rowwise(op) ? shape->rows > 0 : shape->count > 0;
+}
+
 rl_status rl_parse_shape(const char *spec, rl_shape *shape, rl_err *err)
 {
-    static const char *const fields[] = {"m", "n", "k", "rows", "cols", "count", "iters", "batch"};
-    int64_t *slots[] = {&shape->m,    &shape->n,     &shape->k,     &shape->rows,
-                        &shape->cols, &shape->count, &shape->iters, &shape->batch};
+    static const char *const fields[] = {"m",     "n",     "k",     "rows",   "cols",
+                                         "count", "iters", "batch", "queries"};
+    int64_t *slots[] = {&shape->m,     &shape->n,    &shape->k,
+                        &shape->rows,  &shape->cols, &shape->count,
+                        &shape->iters, &shape->batch, &shape->queries};
     char buf[256];
     memset(shape, 0, sizeof *shape);
     if (!spec || !*spec || strlen(spec) >= sizeof buf)
@@ -265,8 +278,8 @@ rl_status rl_parse_shape(const char *spec, rl_shape *shape, rl_err *err)
                 slot = slots[i];
         if (!slot)
             return rl_fail(err, RL_ERR_INVALID,
-                           "--shape: unknown field '%s' (known: m, n, k, batch, rows, cols, count, "
-                           "iters)",
+                           "--shape: unknown field '%s' (known: m, n, k, batch, rows, cols, "
+                           "queries, count, iters)",
                            tok);
         char *end;
         errno = 0;
@@ -284,9 +297,15 @@ rl_status rl_parse_shape(const char *spec, rl_shape *shape, rl_err *err)
     const bool flat = shape->count || shape->iters;
     if (shape->batch && !gemm)
         return rl_fail(err, RL_ERR_INVALID, "--shape: batch= goes with m=,n=,k= (a batched GEMM)");
+    if (shape->queries && !rows)
+        return rl_fail(err, RL_ERR_INVALID,
+                       "--shape: queries= goes with rows=,cols= (scale_mask_softmax's mask)");
     if (gemm + rows + flat != 1 || (gemm && !(shape->m && shape->n && shape->k)) ||
         (rows && !(shape->rows && shape->cols)) || (flat && !shape->count))
         return rl_fail(err, RL_ERR_INVALID, "--shape: give exactly one of m=,n=,k= (all three), "
                                             "rows=,cols= (both) or count=[,iters=]");
+    /* A square block is the default: one spelling, so equal shapes compare equal. */
+    if (shape->queries == shape->cols)
+        shape->queries = 0;
     return RL_OK;
 }

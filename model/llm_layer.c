@@ -18,8 +18,9 @@
  *                        (g*queries) x A x d; the g query heads of a group
  *                        are stacked as rows against the one K they share
  *   attn_softmax         scale + causal mask + softmax, batch*H*queries
- *                        rows of A (masked elements counted, as the kernels
- *                        visit them)
+ *                        rows of A, in blocks of `queries` rows (the op
+ *                        counts only the keys each row sees: about half at
+ *                        prefill, all at decode; rl_mask_visible)
  *   attn_values  P.V     batch*KV products of (g*queries) x d x A
  *   o_proj               T x h x H*d
  *   dense MLP, gated     gate, up (T x I x h), SiLU*gate (GELU*gate for
@@ -160,8 +161,13 @@ static void add_attention(builder *b, const rl_llm_config *c, const rl_llm_model
     else
         snprintf(what, sizeof what, "Q.K^T, per head");
     add(b, "attn_scores", what, RL_OP_GEMM, gemm(pairs, group_rows, A, d), 1);
+    /* Blocks of `queries` rows against A keys: a prefill's square causal
+     * block (a banded one in a sliding window shorter than the prompt), or
+     * at decode one row per head that sees every key. */
+    rl_shape scores = rows(score_rows, A);
+    scores.queries = m->queries == A ? 0 : m->queries;
     add(b, "attn_softmax", "scale + causal mask + softmax of the scores",
-        RL_OP_SCALE_MASK_SOFTMAX, rows(score_rows, A), 1);
+        RL_OP_SCALE_MASK_SOFTMAX, scores, 1);
     snprintf(what, sizeof what, "P.V, per KV head%s", g > 1 ? " (shared by its group)" : "");
     add(b, "attn_values", what, RL_OP_GEMM, gemm(pairs, group_rows, d, A), 1);
     add(b, "o_proj", "attention output projection", RL_OP_GEMM, gemm(1, T, h, mul(H, d, ok)), 1);

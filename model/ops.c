@@ -211,6 +211,12 @@ rl_status rl_shape_validate(rl_op op, rl_precision p, const rl_shape *s, rl_err 
         return rl_fail(err, RL_ERR_INVALID, "unknown op");
     if (p < 0 || p >= RL_PREC_COUNT)
         return rl_fail(err, RL_ERR_INVALID, "unknown precision");
+    if (s->queries != 0 && rl_op_fused_partner(op) != RL_OP_SCALE_MASK_SOFTMAX)
+        return rl_fail(err, RL_ERR_INVALID, "%s: only scale_mask_softmax takes queries",
+                       rl_op_name(op));
+    if (s->queries < 0)
+        return rl_fail(err, RL_ERR_INVALID, "%s: queries must be positive (got %lld)",
+                       rl_op_name(op), (long long)s->queries);
     if (op == RL_OP_GEMM) {
         RL_TRY(require_positive("m", s->m, err));
         RL_TRY(require_positive("n", s->n, err));
@@ -377,6 +383,26 @@ enum {
 };
 
 /* Passes of copy/triad over their arrays (iters; 0 means one). */
+/* The keys seen by the first n rows of a mask block: the sum over i = 1..n of
+ * min(cols, before + i). */
+static double mask_block_keys(double n, double before, double cols)
+{
+    const double rising = cols - before; /* rows before the cap is reached */
+    if (n <= rising)
+        return n * before + n * (n + 1) / 2;
+    return rising * before + rising * (rising + 1) / 2 + (n - rising) * cols;
+}
+
+double rl_mask_visible_total(const rl_shape *s)
+{
+    if (s->rows <= 0 || s->cols <= 0)
+        return 0.0;
+    const int64_t q = rl_mask_queries(s);
+    const double before = s->cols > q ? (double)(s->cols - q) : 0.0, cols = (double)s->cols;
+    return (double)(s->rows / q) * mask_block_keys((double)q, before, cols) +
+           mask_block_keys((double)(s->rows % q), before, cols);
+}
+
 static double stream_passes(const rl_shape *s)
 {
     return s->iters > 1 ? (double)s->iters : 1.0;
@@ -396,10 +422,12 @@ double rl_op_flops(rl_op op, const rl_shape *s)
     case RL_OP_SOFTMAX: return SOFTMAX_FLOP_PER_ELEM * mat;
     case RL_OP_RESIDUAL_LAYERNORM:
     case RL_OP_RESIDUAL_LAYERNORM_UNFUSED: return (1 + LAYERNORM_FLOP_PER_ELEM) * mat;
-    /* scale 1 + mask 1 (a compare) + softmax; every element counted, the
-     * masked ones too, since the kernels visit them. */
+    /* scale 1 + softmax, over the keys each row sees: a masked element
+     * costs nothing (its output is 0; where the mask falls is known from
+     * the shape, so no compare is needed). */
     case RL_OP_SCALE_MASK_SOFTMAX:
-    case RL_OP_SCALE_MASK_SOFTMAX_UNFUSED: return (2 + SOFTMAX_FLOP_PER_ELEM) * mat;
+    case RL_OP_SCALE_MASK_SOFTMAX_UNFUSED:
+        return (1 + SOFTMAX_FLOP_PER_ELEM) * rl_mask_visible_total(s);
     case RL_OP_BIAS_GELU:
     case RL_OP_BIAS_GELU_UNFUSED: return (1 + GELU_FLOP_PER_ELEM) * mat;
     case RL_OP_COPY: return 0.0;
@@ -434,9 +462,12 @@ double rl_op_bytes(rl_op op, rl_precision p, const rl_shape *s)
     case RL_OP_RESIDUAL_LAYERNORM: return (4.0 * mat + 2.0 * row) * e_in;
     /* residual_add: read x, r, write h; layernorm: re-read h, write y */
     case RL_OP_RESIDUAL_LAYERNORM_UNFUSED: return (5.0 * mat + 2.0 * row) * e_in;
-    case RL_OP_SCALE_MASK_SOFTMAX: return 2.0 * mat * e_in;
-    /* scale: x -> scaled; mask: scaled -> masked; softmax: masked -> y */
-    case RL_OP_SCALE_MASK_SOFTMAX_UNFUSED: return 6.0 * mat * e_in;
+    /* read the x each row sees (the masked part need not be read); write
+     * all of y */
+    case RL_OP_SCALE_MASK_SOFTMAX: return (rl_mask_visible_total(s) + mat) * e_in;
+    /* scale: x -> scaled (all); mask: the seen part of scaled -> masked
+     * (all); softmax: masked -> y (all: it knows no mask) */
+    case RL_OP_SCALE_MASK_SOFTMAX_UNFUSED: return (5.0 * mat + rl_mask_visible_total(s)) * e_in;
     /* read x, bias; write y */
     case RL_OP_BIAS_GELU: return (2.0 * mat + row) * e_in;
     /* bias_add: x, bias -> biased; gelu: biased -> y */
@@ -475,9 +506,9 @@ double rl_op_transcendentals(rl_op op, const rl_shape *s)
 {
     const double mat = (double)s->rows * (double)s->cols;
     switch (op) {
-    case RL_OP_SOFTMAX:
     case RL_OP_SCALE_MASK_SOFTMAX:
-    case RL_OP_SCALE_MASK_SOFTMAX_UNFUSED:
+    case RL_OP_SCALE_MASK_SOFTMAX_UNFUSED: return rl_mask_visible_total(s);
+    case RL_OP_SOFTMAX:
     case RL_OP_BIAS_GELU:
     case RL_OP_BIAS_GELU_UNFUSED:
     case RL_OP_SILU_GATE:
@@ -514,6 +545,9 @@ void rl_shape_format(rl_op op, const rl_shape *s, char *buf, size_t len)
     else if (op == RL_OP_GEMM)
         snprintf(buf, len, "m=%lld,n=%lld,k=%lld", (long long)s->m, (long long)s->n,
                  (long long)s->k);
+    else if (rl_op_is_rowwise(op) && s->queries > 0 && s->queries != s->cols)
+        snprintf(buf, len, "rows=%lld,cols=%lld,queries=%lld", (long long)s->rows,
+                 (long long)s->cols, (long long)s->queries);
     else if (rl_op_is_rowwise(op))
         snprintf(buf, len, "rows=%lld,cols=%lld", (long long)s->rows, (long long)s->cols);
     else if (op == RL_OP_FMA || s->iters > 1)

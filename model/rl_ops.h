@@ -95,7 +95,8 @@ rl_op_exec rl_op_execution(rl_op op, rl_precision p);
  *                       its own A, B and C (a strided-batched GEMM: the
  *                       attention products per head, or one expert's rows
  *                       per expert); batch 0 or 1: one product
- *   row ops:            rows x cols, one reduction per row
+ *   row ops:            rows x cols, one reduction per row; scale_mask_softmax
+ *                       also takes queries (rl_mask_visible)
  *   copy, triad:        count elements per array; iters passes over them
  *                       (0 or 1: one pass; more keep a cache-sized working
  *                       set hot for the ceilings' working-set sweep)
@@ -104,8 +105,35 @@ typedef struct rl_shape {
     int64_t m, n, k;
     int64_t rows, cols;
     int64_t count, iters;
-    int64_t batch; /* gemm only: independent products (0 or 1: one) */
+    int64_t batch;   /* gemm only: independent products (0 or 1: one) */
+    int64_t queries; /* scale_mask_softmax only: query positions per block of
+                      * rows (0: cols, a square causal block) */
 } rl_shape;
+
+/* scale_mask_softmax's causal mask: row r sees the first rl_mask_visible(r)
+ * of its cols keys (the rest are masked: output 0). The rows are blocks of
+ * Q = queries consecutive query positions (0: Q = cols); row r is position
+ * q = r mod Q of its block.
+ *   Q <= cols: the block's queries are the last Q of the cols key positions
+ *     (cols - Q keys before them, cached): q sees cols - Q + q + 1 keys.
+ *     Q = cols is a prefill's square block (r mod cols + 1 keys); Q = 1 a
+ *     decode step (every key).
+ *   Q > cols: a sliding window of cols keys over a prompt of Q positions:
+ *     q sees min(q + 1, cols) keys. */
+static inline int64_t rl_mask_queries(const rl_shape *s)
+{
+    return s->queries > 0 ? s->queries : s->cols;
+}
+
+static inline int64_t rl_mask_visible(const rl_shape *s, int64_t row)
+{
+    const int64_t q = rl_mask_queries(s);
+    const int64_t before = s->cols > q ? s->cols - q : 0, seen = before + row % q + 1;
+    return seen < s->cols ? seen : s->cols;
+}
+
+/* The sum of rl_mask_visible over all rows. */
+double rl_mask_visible_total(const rl_shape *s);
 
 /* Scalars an op takes. Fixed per op so runs are comparable. */
 typedef struct rl_op_params {

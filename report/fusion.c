@@ -16,7 +16,8 @@
 static bool same_shape(const rl_shape *a, const rl_shape *b)
 {
     return a->m == b->m && a->n == b->n && a->k == b->k && a->rows == b->rows &&
-           a->cols == b->cols && a->count == b->count && a->iters == b->iters;
+           a->cols == b->cols && a->count == b->count && a->iters == b->iters &&
+           a->batch == b->batch && a->queries == b->queries;
 }
 
 static bool measured(const rl_case_result *c)

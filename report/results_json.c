@@ -27,6 +27,8 @@ static void add_shape(cJSON *parent, rl_op op, const rl_shape *s)
     } else if (rl_op_is_rowwise(op)) {
         cJSON_AddNumberToObject(o, "rows", (double)s->rows);
         cJSON_AddNumberToObject(o, "cols", (double)s->cols);
+        if (s->queries > 0)
+            cJSON_AddNumberToObject(o, "queries", (double)s->queries);
     } else {
         cJSON_AddNumberToObject(o, "count", (double)s->count);
         if (op == RL_OP_FMA)
@@ -296,6 +298,7 @@ static rl_status read_case(const cJSON *o, size_t index, rl_case_result *c, rl_e
     INT(shape, "count", 0, int_max, c->shape.count);
     INT(shape, "iters", 0, int_max, c->shape.iters);
     INT(shape, "batch", 0, int_max, c->shape.batch);
+    INT(shape, "queries", 0, int_max, c->shape.queries);
     NUM(o, "flops", 0, COUNT, 0, c->flops);
     NUM(o, "bytes", 0, COUNT, 0, c->bytes);
     NUM(o, "intensity", 0, COUNT, 0, c->intensity);

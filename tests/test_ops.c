@@ -42,11 +42,16 @@ static void row_op_counts(void **state)
     assert_near(rl_op_bytes(RL_OP_RESIDUAL_LAYERNORM_UNFUSED, RL_PREC_FP32, &s), 192.0,
                         0.0);
     assert_near(rl_op_flops(RL_OP_RESIDUAL_LAYERNORM, &s), 72.0, 0.0);
-    /* scale + mask + softmax: 2 vs 6 passes over the matrix */
-    assert_near(rl_op_bytes(RL_OP_SCALE_MASK_SOFTMAX, RL_PREC_FP32, &s), 64.0, 0.0);
-    assert_near(rl_op_bytes(RL_OP_SCALE_MASK_SOFTMAX_UNFUSED, RL_PREC_FP32, &s), 192.0,
+    /* scale + mask + softmax: rows 0 and 1 of a square causal block see 1
+     * and 2 keys: 3 of x read, all 8 of y written; the chain also writes
+     * and re-reads scaled (8) and masked (8), its mask reading the 3 seen;
+     * 6 FLOPs and one exp per key seen */
+    assert_near(rl_op_bytes(RL_OP_SCALE_MASK_SOFTMAX, RL_PREC_FP32, &s), 44.0, 0.0);
+    assert_near(rl_op_bytes(RL_OP_SCALE_MASK_SOFTMAX_UNFUSED, RL_PREC_FP32, &s), 172.0,
                         0.0);
-    assert_near(rl_op_flops(RL_OP_SCALE_MASK_SOFTMAX, &s), 56.0, 0.0);
+    assert_near(rl_op_flops(RL_OP_SCALE_MASK_SOFTMAX, &s), 18.0, 0.0);
+    assert_near(rl_op_flops(RL_OP_SCALE_MASK_SOFTMAX_UNFUSED, &s), 18.0, 0.0);
+    assert_near(rl_op_transcendentals(RL_OP_SCALE_MASK_SOFTMAX, &s), 3.0, 0.0);
     /* bias + GELU: read x and bias, write y; unfused adds the biased matrix */
     assert_near(rl_op_bytes(RL_OP_BIAS_GELU, RL_PREC_FP32, &s), 80.0, 0.0);
     assert_near(rl_op_bytes(RL_OP_BIAS_GELU_UNFUSED, RL_PREC_FP32, &s), 144.0, 0.0);
@@ -56,6 +61,60 @@ static void row_op_counts(void **state)
     assert_int_equal(rl_op_fused_partner(RL_OP_BIAS_GELU_UNFUSED), RL_OP_BIAS_GELU);
     assert_true(rl_op_is_unfused(RL_OP_SCALE_MASK_SOFTMAX_UNFUSED));
     assert_false(rl_op_is_unfused(RL_OP_SOFTMAX));
+}
+
+/* The causal mask's keys, by hand, for each kind of block. */
+static void mask_counts(void **state)
+{
+    (void)state;
+    /* square blocks of 4: 1+2+3+4 twice, then 1+2 */
+    rl_shape sq = {.rows = 10, .cols = 4};
+    assert_near(rl_mask_visible_total(&sq), 23.0, 0.0);
+    assert_int_equal(rl_mask_visible(&sq, 5), 2);
+    sq.queries = 4; /* the same block, spelt out */
+    assert_near(rl_mask_visible_total(&sq), 23.0, 0.0);
+    /* decode: one query per block sees every key */
+    rl_shape decode = {.rows = 3, .cols = 5, .queries = 1};
+    assert_near(rl_mask_visible_total(&decode), 15.0, 0.0);
+    assert_near(rl_op_bytes(RL_OP_SCALE_MASK_SOFTMAX, RL_PREC_FP16, &decode), 60.0, 0.0);
+    assert_near(rl_op_flops(RL_OP_SCALE_MASK_SOFTMAX, &decode), 90.0, 0.0);
+    /* 2 new queries after 3 cached keys: 4, 5, 4, 5, 4 */
+    rl_shape chunk = {.rows = 5, .cols = 5, .queries = 2};
+    assert_near(rl_mask_visible_total(&chunk), 22.0, 0.0);
+    assert_int_equal(rl_mask_visible(&chunk, 4), 4);
+    /* a window of 4 keys over 6 positions: 1, 2, 3, 4, 4, 4, then 1 */
+    rl_shape window = {.rows = 7, .cols = 4, .queries = 6};
+    assert_near(rl_mask_visible_total(&window), 19.0, 0.0);
+    assert_int_equal(rl_mask_visible(&window, 5), 4);
+    assert_int_equal(rl_mask_visible(&window, 6), 1);
+    /* the closed form against the rows, one by one */
+    for (int64_t rows = 1; rows <= 23; rows += 3)
+        for (int64_t cols = 1; cols <= 9; cols += 2)
+            for (int64_t q = 0; q <= 12; q += 1) {
+                rl_shape s = {.rows = rows, .cols = cols, .queries = q};
+                double sum = 0;
+                for (int64_t r = 0; r < rows; r++) {
+                    const int64_t v = rl_mask_visible(&s, r);
+                    assert_true(v >= 1 && v <= cols);
+                    sum += (double)v;
+                }
+                assert_near(rl_mask_visible_total(&s), sum, 0.0);
+            }
+    /* queries belongs to scale_mask_softmax alone, and is positive */
+    rl_err err;
+    rl_shape bad = {.rows = 4, .cols = 4, .queries = 2};
+    assert_int_equal(rl_shape_validate(RL_OP_SCALE_MASK_SOFTMAX_UNFUSED, RL_PREC_FP32, &bad, &err),
+                     RL_OK);
+    assert_int_equal(rl_shape_validate(RL_OP_SOFTMAX, RL_PREC_FP32, &bad, &err), RL_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "queries"));
+    bad.queries = -1;
+    assert_int_equal(rl_shape_validate(RL_OP_SCALE_MASK_SOFTMAX, RL_PREC_FP32, &bad, &err),
+                     RL_ERR_INVALID);
+    char name[64];
+    rl_shape_format(RL_OP_SCALE_MASK_SOFTMAX, &chunk, name, sizeof name);
+    assert_string_equal(name, "rows=5,cols=5,queries=2");
+    rl_shape_format(RL_OP_SCALE_MASK_SOFTMAX, &sq, name, sizeof name);
+    assert_string_equal(name, "rows=10,cols=4");
 }
 
 static void probe_counts(void **state)
@@ -129,9 +188,10 @@ static void signature_matches_bytes(void **state)
 {
     (void)state;
     /* For fused ops the minimum traffic is exactly the signature's inputs
-     * and outputs: the two places must agree. */
+     * and outputs: the two places must agree. (scale_mask_softmax reads only
+     * the x its mask lets through: below.) */
     const rl_op fused[] = {RL_OP_GEMM, RL_OP_LAYERNORM, RL_OP_SOFTMAX, RL_OP_RESIDUAL_LAYERNORM,
-                           RL_OP_SCALE_MASK_SOFTMAX, RL_OP_BIAS_GELU, RL_OP_COPY, RL_OP_TRIAD,
+                           RL_OP_BIAS_GELU, RL_OP_COPY, RL_OP_TRIAD,
                            RL_OP_SILU_GATE, RL_OP_GELU_GATE, RL_OP_RESIDUAL_ADD};
     rl_shape s = {.m = 7, .n = 5, .k = 3, .rows = 6, .cols = 9, .count = 11};
     for (size_t i = 0; i < sizeof fused / sizeof fused[0]; i++) {
@@ -144,6 +204,12 @@ static void signature_matches_bytes(void **state)
         }
         assert_near(bytes, rl_op_bytes(fused[i], RL_PREC_FP32, &s), 0.0);
     }
+    rl_op_signature sig;
+    assert_int_equal(rl_op_signature_of(RL_OP_SCALE_MASK_SOFTMAX, RL_PREC_FP32, &s, &sig, NULL),
+                     RL_OK);
+    const double masked = (double)(s.rows * s.cols) - rl_mask_visible_total(&s);
+    assert_near((double)(sig.tensors[0].elems + sig.tensors[1].elems - masked) * 4,
+                rl_op_bytes(RL_OP_SCALE_MASK_SOFTMAX, RL_PREC_FP32, &s), 0.0);
 }
 
 static void names_round_trip(void **state)
@@ -203,7 +269,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(gemm_counts),      cmocka_unit_test(row_op_counts),
         cmocka_unit_test(llm_op_counts),
-        cmocka_unit_test(probe_counts),     cmocka_unit_test(signature_matches_bytes),
+        cmocka_unit_test(mask_counts),      cmocka_unit_test(probe_counts),     cmocka_unit_test(signature_matches_bytes),
         cmocka_unit_test(names_round_trip), cmocka_unit_test(bad_shapes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -113,6 +113,14 @@ static void shapes_parse(void **state)
     assert_non_null(strstr(err.msg, "batch"));
     assert_int_equal(rl_parse_shape("rows=99999999999999999999,cols=4", &s, &err),
                      RL_ERR_INVALID);
+    /* queries: the causal mask's blocks; a square block is spelt one way */
+    assert_int_equal(rl_parse_shape("rows=8,cols=4,queries=1", &s, &err), RL_OK);
+    assert_int_equal(s.queries, 1);
+    assert_int_equal(rl_parse_shape("rows=8,cols=4,queries=4", &s, &err), RL_OK);
+    assert_int_equal(s.queries, 0);
+    assert_int_equal(rl_parse_shape("m=8,n=4,k=2,queries=1", &s, &err), RL_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "queries"));
+    assert_int_equal(rl_parse_shape("rows=8,cols=4,queries=0", &s, &err), RL_ERR_INVALID);
 
     /* one shape, every op of its kind at the default precisions */
     rl_shape rows = {.rows = 8, .cols = 16};
@@ -123,6 +131,15 @@ static void shapes_parse(void **state)
     assert_int_equal(rl_suite_build(&req, &cases, &n, NULL), RL_OK);
     assert_int_equal(n, 9); /* the nine measured row ops at fp32 */
     free(cases);
+    /* with queries, only scale_mask_softmax and its chain */
+    rl_shape masked = {.rows = 8, .cols = 16, .queries = 2};
+    req.shape = &masked;
+    assert_int_equal(rl_suite_build(&req, &cases, &n, NULL), RL_OK);
+    assert_int_equal(n, 2);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(rl_op_fused_partner(cases[i].op), RL_OP_SCALE_MASK_SOFTMAX);
+    free(cases);
+    req.shape = &rows;
     req.op_mask = 1u << RL_OP_GEMM;
     assert_int_equal(rl_suite_build(&req, &cases, &n, &err), RL_ERR_INVALID);
 }

@@ -91,8 +91,7 @@ static inline rl_status rl_cpu_refuse(const rl_launch *l, rl_err *err)
     void rl_cpu_residual_add_##S(int64_t n, const T *restrict x, const T *restrict r,         \
                                  T *restrict h);                                              \
     void rl_cpu_scale_##S(int64_t n, T scale, const T *restrict x, T *restrict y);            \
-    void rl_cpu_causal_mask_##S(int64_t rows, int64_t cols, const T *restrict x,              \
-                                T *restrict y);                                               \
+    void rl_cpu_causal_mask_##S(const rl_shape *mask, const T *restrict x, T *restrict y);    \
     void rl_cpu_bias_add_##S(int64_t rows, int64_t cols, const T *restrict x,                 \
                              const T *restrict bias, T *restrict y);                          \
     void rl_cpu_gelu_##S(int64_t n, const T *restrict x, T *restrict y, bool stream);
@@ -195,19 +194,21 @@ static inline int64_t rl_next_row(int64_t r, int64_t rows)
             _Pragma("omp simd") for (int64_t j = valid; j < n; j++) y[j] = 0;                 \
         }                                                                                     \
     }                                                                                         \
-    /* Softmax over rows of cols, of scale x; causal: row r sees its first                    \
-     * r mod cols + 1 elements (the rest are 0). Rows are split statically                    \
-     * across threads; each thread streams through its own scratch row when                   \
-     * rl_softmax_streams allows. */                                                          \
-    static inline void rl_softmax_rows_##S(int64_t rows, int64_t cols, T scale, bool causal,  \
-                                           const T *restrict x, T *restrict y, bool stream)   \
+    /* Softmax over rows of cols, of scale x; with a mask (the op's shape),                   \
+     * row r sees its first rl_mask_visible elements (the rest are 0). Rows                   \
+     * are split statically across threads; each thread streams through its                   \
+     * own scratch row when rl_softmax_streams allows. */                                     \
+    static inline void rl_softmax_rows_##S(int64_t rows, int64_t cols, T scale,               \
+                                           const rl_shape *mask, const T *restrict x,         \
+                                           T *restrict y, bool stream)                        \
     {                                                                                         \
         stream = rl_softmax_streams(stream, y, cols, sizeof(T));                              \
         _Pragma("omp parallel")                                                               \
         {                                                                                     \
             RL_ROW_SCRATCH(T, scratch);                                                       \
             _Pragma("omp for schedule(static)") for (int64_t r = 0; r < rows; r++)            \
-                rl_row_softmax_##S(cols, causal ? r % cols + 1 : cols, scale, x + r * cols,   \
+                rl_row_softmax_##S(cols, mask ? rl_mask_visible(mask, r) : cols, scale,       \
+                                   x + r * cols,                                              \
                                    y + r * cols, stream ? scratch : NULL,                     \
                                    x + rl_next_row(r, rows) * cols);                          \
             if (stream)                                                                       \

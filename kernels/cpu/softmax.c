@@ -11,7 +11,7 @@
     void rl_cpu_softmax_rows_##S(int64_t rows, int64_t cols, const T *restrict x,             \
                                  T *restrict y, bool stream)                                  \
     {                                                                                         \
-        rl_softmax_rows_##S(rows, cols, 1, false, x, y, stream);                              \
+        rl_softmax_rows_##S(rows, cols, 1, NULL, x, y, stream);                               \
     }
 
 SOFTMAX(float, f32)

@@ -417,6 +417,12 @@ static rl_status check_launch(void *state, const rl_launch *l, rl_err *err)
     if (rl_op_is_rowwise(l->op) && (l->shape.rows < 1 || l->shape.cols < 1))
         return rl_fail(err, RL_ERR_INVALID, "cuda: %s: rows and cols must be positive",
                        rl_op_name(l->op));
+    /* The CUDA kernels take the query position as row mod cols. */
+    if (rl_mask_queries(&l->shape) != l->shape.cols)
+        return rl_fail(err, RL_ERR_UNSUPPORTED,
+                       "cuda: %s: the CUDA kernels mask square causal blocks only (queries = "
+                       "cols = %lld; got queries=%lld)",
+                       rl_op_name(l->op), (long long)l->shape.cols, (long long)l->shape.queries);
     return RL_OK;
 }
 

@@ -60,8 +60,8 @@ rl_status rl_ref_run(rl_op op, const rl_shape *shape, const rl_op_params *params
                                t[1] + i * shape->cols);
             break;
         case RL_OP_SCALE_MASK_SOFTMAX:
-            /* Causal: row i is query position i mod cols and sees keys 0..q. */
-            rl_ref_softmax_row(shape->cols, i % shape->cols + 1, params->scale,
+            /* Causal: row i sees its first rl_mask_visible keys. */
+            rl_ref_softmax_row(shape->cols, rl_mask_visible(shape, i), params->scale,
                                t[0] + i * shape->cols, t[1] + i * shape->cols);
             break;
         case RL_OP_BIAS_GELU:

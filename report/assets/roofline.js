@@ -29,6 +29,21 @@
     /* ---- op accounting: mirrors model/ops.c --------------------------------- */
     var LAYERNORM_FLOP_PER_ELEM = 8, SOFTMAX_FLOP_PER_ELEM = 5, GELU_FLOP_PER_ELEM = 9;
 
+    /* rl_mask_visible_total: the keys the causal mask lets the rows see, in
+     * blocks of s.queries rows (absent or 0: cols, a square block) */
+    function maskBlockKeys(n, before, cols) { /* mask_block_keys */
+        var rising = cols - before;
+        if (n <= rising) return n * before + n * (n + 1) / 2;
+        return rising * before + rising * (rising + 1) / 2 + (n - rising) * cols;
+    }
+    function maskVisibleTotal(s) {
+        if (!(s.rows > 0) || !(s.cols > 0)) return 0.0;
+        var q = s.queries > 0 ? s.queries : s.cols;
+        var before = s.cols > q ? s.cols - q : 0.0;
+        return Math.floor(s.rows / q) * maskBlockKeys(q, before, s.cols) +
+               maskBlockKeys(s.rows % q, before, s.cols);
+    }
+
     function opFlops(op, s) { /* rl_op_flops */
         var mat = s.rows * s.cols;
         switch (op) {
@@ -38,7 +53,7 @@
         case 'residual_layernorm':
         case 'residual_layernorm_unfused': return (1 + LAYERNORM_FLOP_PER_ELEM) * mat;
         case 'scale_mask_softmax':
-        case 'scale_mask_softmax_unfused': return (2 + SOFTMAX_FLOP_PER_ELEM) * mat;
+        case 'scale_mask_softmax_unfused': return (1 + SOFTMAX_FLOP_PER_ELEM) * maskVisibleTotal(s);
         case 'bias_gelu':
         case 'bias_gelu_unfused': return (1 + GELU_FLOP_PER_ELEM) * mat;
         }
@@ -55,8 +70,8 @@
         case 'softmax': return 2.0 * mat * eIn;
         case 'residual_layernorm': return (4.0 * mat + 2.0 * row) * eIn;
         case 'residual_layernorm_unfused': return (5.0 * mat + 2.0 * row) * eIn;
-        case 'scale_mask_softmax': return 2.0 * mat * eIn;
-        case 'scale_mask_softmax_unfused': return 6.0 * mat * eIn;
+        case 'scale_mask_softmax': return (maskVisibleTotal(s) + mat) * eIn;
+        case 'scale_mask_softmax_unfused': return (5.0 * mat + maskVisibleTotal(s)) * eIn;
         case 'bias_gelu': return (2.0 * mat + row) * eIn;
         case 'bias_gelu_unfused': return (4.0 * mat + row) * eIn;
         }
@@ -66,9 +81,9 @@
     function opTranscendentals(op, s) { /* rl_op_transcendentals */
         var mat = s.rows * s.cols;
         switch (op) {
-        case 'softmax':
         case 'scale_mask_softmax':
-        case 'scale_mask_softmax_unfused':
+        case 'scale_mask_softmax_unfused': return maskVisibleTotal(s);
+        case 'softmax':
         case 'bias_gelu':
         case 'bias_gelu_unfused': return mat;
         }
@@ -82,7 +97,7 @@
         case 'layernorm': return '8\u00b7rows\u00b7cols';
         case 'softmax': return '5\u00b7rows\u00b7cols';
         case 'residual_layernorm': case 'residual_layernorm_unfused': return '9\u00b7rows\u00b7cols';
-        case 'scale_mask_softmax': case 'scale_mask_softmax_unfused': return '7\u00b7rows\u00b7cols';
+        case 'scale_mask_softmax': case 'scale_mask_softmax_unfused': return '6\u00b7V (V: the keys the causal mask lets the rows see, rows\u00b7(cols + 1)/2 for whole square blocks)';
         default: return '10\u00b7rows\u00b7cols';
         }
     }
@@ -91,10 +106,11 @@
         switch (op) {
         case 'gemm': return '(m\u00b7k + k\u00b7n)\u00b7' + e + ' + m\u00b7n\u00b7' + prec.gemm_out_bytes + ' B';
         case 'layernorm': return '(2\u00b7rows\u00b7cols + 2\u00b7cols)\u00b7' + e;
-        case 'softmax': case 'scale_mask_softmax': return '2\u00b7rows\u00b7cols\u00b7' + e;
+        case 'softmax': return '2\u00b7rows\u00b7cols\u00b7' + e;
+        case 'scale_mask_softmax': return '(V + rows\u00b7cols)\u00b7' + e;
         case 'residual_layernorm': return '(4\u00b7rows\u00b7cols + 2\u00b7cols)\u00b7' + e;
         case 'residual_layernorm_unfused': return '(5\u00b7rows\u00b7cols + 2\u00b7cols)\u00b7' + e;
-        case 'scale_mask_softmax_unfused': return '6\u00b7rows\u00b7cols\u00b7' + e;
+        case 'scale_mask_softmax_unfused': return '(5\u00b7rows\u00b7cols + V)\u00b7' + e;
         case 'bias_gelu': return '(2\u00b7rows\u00b7cols + cols)\u00b7' + e;
         default: return '(4\u00b7rows\u00b7cols + cols)\u00b7' + e;
         }

@@ -110,14 +110,32 @@ peaks = sorted(p["peak_flop_per_s"] for p in d["predictions"])
 assert peaks[0] < peaks[1], peaks
 ' "$out/nano-confs.json"
 
-# A fused/unfused pair reports the predicted fusion gain.
+# A fused/unfused pair reports the predicted fusion gain: the chain moves 5
+# matrices and the keys the causal mask lets through, the fused op 1 and
+# those keys (4096 x 4097 / 2 in one square block).
 "$rooflab" predict --device h100-sxm5 --op scale_mask_softmax_unfused --rows 4096 \
     --cols 4096 --precision fp16 --json >"$out/fusion.json"
 python3 -c '
 import json, sys
 f = json.load(open(sys.argv[1]))["fusion"]
-assert f["memory_bound"] and abs(f["speedup"] - 3.0) < 1e-9, f
+mat, seen = 4096 * 4096, 4096 * 4097 / 2
+assert f["memory_bound"] and abs(f["speedup"] - (5 * mat + seen) / (mat + seen)) < 1e-9, f
+assert f["fused_bytes"] == (mat + seen) * 2, f
 ' "$out/fusion.json"
+
+# The mask's blocks: at decode (--queries 1) every key is read; a square
+# block reads about half of them.
+"$rooflab" predict --device h100-sxm5 --op scale_mask_softmax --rows 64 --cols 512 \
+    --queries 1 --precision fp32 --json >"$out/decode.json"
+"$rooflab" predict --device h100-sxm5 --op scale_mask_softmax --shape rows=1024,cols=512 \
+    --precision fp32 --json >"$out/prefill.json"
+python3 -c '
+import json, sys
+d, p = (json.load(open(f)) for f in sys.argv[1:3])
+assert d["shape"] == "rows=64,cols=512,queries=1" and d["bytes"] == 2 * 64 * 512 * 4, d
+assert d["flops"] == 6 * 64 * 512 and d["transcendentals"] == 64 * 512, d
+assert p["bytes"] == (1024 * 512 + 2 * 512 * 513 / 2) * 4, p
+' "$out/decode.json" "$out/prefill.json"
 
 "$rooflab" predict --help >"$out/help.txt"
 grep -q "usage: rooflab predict" "$out/help.txt"
@@ -172,6 +190,10 @@ expect_error "a shape is required" "$rooflab" predict --device h100-sxm5 --op ge
 expect_error "unknown precision 'fp12'" "$rooflab" predict --device h100-sxm5 --op gemm --m 8 \
     --n 8 --k 8 --precision fp12
 expect_error "\-\-device ID is required" "$rooflab" predict --op gemm --precision fp16
+expect_error "only scale_mask_softmax takes queries" "$rooflab" predict --device h100-sxm5 \
+    --op softmax --rows 8 --cols 8 --queries 2 --precision fp32
+expect_error "\-\-queries: 0 is out of range" "$rooflab" predict --device h100-sxm5 \
+    --op scale_mask_softmax --rows 8 --cols 8 --queries 0 --precision fp32
 # A catalog file with an absurd number (the shipped H100 entry with its
 # bandwidth in MB/s): refused, naming the file and the field.
 mkdir -p "$out/absurd/devices/catalog"
