@@ -29,8 +29,12 @@
 #include "kernels/cpu/rl_cpu.h"
 
 /* Rows per block: 4 measured ahead of 1 and 2 here, and of 2, 6 and 8 in a
- * prototype. */
+ * prototype. residual+LayerNorm takes 2: its block streams two inputs and
+ * two outputs a row, and 2 rows keep it at LayerNorm's 8 streams to and from
+ * memory; 2 measured ahead of 4 (and 8) with streaming stores
+ * (docs/performance.md, attempt 29). */
 #define RL_LN_BLOCK 4
+#define RL_LN_BLOCK_RESIDUAL 2
 
 /* Rows per chunk a thread takes at a time (dynamic schedule), at most: on
  * the shared VM a static half each left one thread finishing alone, and 64
@@ -94,6 +98,10 @@
         if (nin == RL_LN_BLOCK && nout == RL_LN_BLOCK)                                        \
             rl_ln_stream_normalise_##S(n, RL_LN_BLOCK, x, res, h, sum, RL_LN_BLOCK, vx, vres, \
                                        mean, rstd, gamma, beta, y, stream);                   \
+        else if (nin == RL_LN_BLOCK_RESIDUAL && nout == RL_LN_BLOCK_RESIDUAL)                 \
+            rl_ln_stream_normalise_##S(n, RL_LN_BLOCK_RESIDUAL, x, res, h, sum,               \
+                                       RL_LN_BLOCK_RESIDUAL, vx, vres, mean, rstd, gamma,     \
+                                       beta, y, stream);                                      \
         else                                                                                  \
             rl_ln_stream_normalise_##S(n, nin, x, res, h, sum, nout, vx, vres, mean, rstd,    \
                                        gamma, beta, y, stream);                               \
@@ -131,7 +139,8 @@
                                        T *y, bool stream)                                     \
     {                                                                                         \
         T sum[RL_LN_BLOCK], mean[RL_LN_BLOCK], rstd[RL_LN_BLOCK];                             \
-        int nb = (int)(hi - r < RL_LN_BLOCK ? hi - r : RL_LN_BLOCK);                          \
+        const int64_t block = res ? RL_LN_BLOCK_RESIDUAL : RL_LN_BLOCK;                       \
+        int nb = (int)(hi - r < block ? hi - r : block);                                      \
         if (nb > 0)                                                                           \
             rl_ln_step_##S(n, nb, x + r * n, res ? res + r * n : NULL,                        \
                            res ? h + r * n : NULL, sum, 0, NULL, NULL, NULL, NULL, gamma,     \
@@ -140,7 +149,7 @@
             rl_ln_moments_##S(n, nb, eps, x + r * n, res ? res + r * n : NULL, sum, mean,     \
                               rstd);                                                          \
             const int64_t next = r + nb;                                                      \
-            const int nn = (int)(hi - next < RL_LN_BLOCK ? hi - next : RL_LN_BLOCK);          \
+            const int nn = (int)(hi - next < block ? hi - next : block);                      \
             rl_ln_step_##S(n, nn, x + next * n, res ? res + next * n : NULL,                  \
                            res ? h + next * n : NULL, sum, nb, x + r * n,                     \
                            res ? res + r * n : NULL, mean, rstd, gamma, beta, y + r * n,      \
