@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "model/rl_roofline.h"
 #include "report/rl_fusion.h"
@@ -42,6 +43,47 @@ static void blas_in_force(const rl_results *r, char *buf, size_t len)
              overrides[0] ? " (set by " : " (detected)", overrides, overrides[0] ? ")" : "");
 }
 
+/* The widest vectors an OpenBLAS core type's kernels use, in bits; 0 for a
+ * name not listed here (or SVE, whose width the name does not give). */
+static int blas_core_vector_bits(const char *core)
+{
+    static const struct {
+        const char *name;
+        int bits;
+    } cores[] = {
+        {"SkylakeX", 512},     {"Cooperlake", 512}, {"SapphireRapids", 512}, {"A64FX", 512},
+        {"Haswell", 256},      {"Zen", 256},        {"Sandybridge", 256},    {"Excavator", 256},
+        {"Steamroller", 256},  {"Piledriver", 256}, {"Bulldozer", 256},      {"NeoverseV1", 256},
+        {"Nehalem", 128},      {"Core2", 128},      {"Penryn", 128},         {"Dunnington", 128},
+        {"Prescott", 128},     {"Atom", 128},       {"Barcelona", 128},      {"Opteron", 128},
+        {"ARMV8", 128},        {"CortexA53", 128},  {"CortexA55", 128},      {"CortexA57", 128},
+        {"CortexA72", 128},    {"CortexA73", 128},  {"CortexA76", 128},      {"NeoverseN1", 128},
+        {"NeoverseN2", 128},   {"ThunderX", 128},   {"ThunderX2T99", 128},   {"ThunderX3T110", 128},
+        {"TSV110", 128},       {"EMAG8180", 128},   {"Falkor", 128},         {"VORTEX", 128},
+    };
+    for (size_t i = 0; i < sizeof cores / sizeof cores[0]; i++)
+        if (strcasecmp(core, cores[i].name) == 0)
+            return cores[i].bits;
+    return 0;
+}
+
+/* The widest SIMD vectors the CPU's flags (rl_cpu_info.isa) name, in bits;
+ * 0 when they do not tell (none recorded, or SVE of unknown length). */
+static int cpu_vector_bits(const char *isa)
+{
+    const char *const words[] = {"avx512f", "avx2", "avx", "sse4_2", "asimd"};
+    const int bits[] = {512, 256, 256, 128, 128};
+    if (strstr(isa, "sve"))
+        return 0;
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        const size_t n = strlen(words[i]);
+        for (const char *p = isa; (p = strstr(p, words[i])) != NULL; p += n)
+            if ((p == isa || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+                return bits[i];
+    }
+    return 0;
+}
+
 static bool overhead_bound(const rl_results *r, const rl_case_result *c, int pct, char *buf,
                            size_t len)
 {
@@ -59,6 +101,35 @@ static bool overhead_bound(const rl_results *r, const rl_case_result *c, int pct
     return true;
 }
 
+/* A CPU GEMM far below its roof: blame the BLAS core type only when its
+ * vectors are narrower than the CPU's; when they are as wide, the core is
+ * not the cause and the product's own shape is named instead. */
+static void blas_note(const rl_results *r, const rl_case_result *c, int pct, const char *blas,
+                      char *buf, size_t len)
+{
+    const int core = blas_core_vector_bits(r->info.blas_corename);
+    const int cpu = cpu_vector_bits(r->info.cpu.isa);
+    if (core > 0 && cpu > 0 && core < cpu) {
+        snprintf(buf, len,
+                 "GEMM at %d %% of the roof: %s, whose kernels use %d-bit vectors where this CPU "
+                 "has %d-bit: that halves the rate or worse",
+                 pct, blas, core, cpu);
+    } else if (core > 0 && cpu > 0) {
+        const int64_t m = c->shape.m, n = c->shape.n, k = c->shape.k;
+        const int64_t least = m < n ? (m < k ? m : k) : (n < k ? n : k);
+        snprintf(buf, len,
+                 "GEMM at %d %% of the roof: %s uses this CPU's widest vectors (%d-bit), so the "
+                 "core type is not the cause; a product whose smallest dimension is %lld%s does "
+                 "not keep the FMA units busy (blocking, packing, threads)",
+                 pct, blas, cpu, (long long)least,
+                 rl_gemm_batch(&c->shape) > 1 ? ", called once per product of the batch," : "");
+    } else {
+        snprintf(buf, len, "GEMM at %d %% of the roof: %s; a core type below the CPU's widest "
+                           "vectors halves the rate or worse",
+                 pct, blas);
+    }
+}
+
 static void compute_note(const rl_results *r, const rl_case_result *c, int pct, char *buf,
                          size_t len)
 {
@@ -72,9 +143,7 @@ static void compute_note(const rl_results *r, const rl_case_result *c, int pct, 
                  "overhead%s%s",
                  pct, blas[0] ? "; " : "", blas);
     else if (blas[0])
-        snprintf(buf, len, "GEMM at %d %% of the roof: %s; a core type below the CPU's widest "
-                           "vectors halves the rate or worse",
-                 pct, blas);
+        blas_note(r, c, pct, blas, buf, len);
     else
         snprintf(buf, len,
                  "compute-bound but at %d %% of the roof: the kernel does not reach peak "

@@ -589,6 +589,24 @@ static void test_why_grounded(void **state)
     r.info.env_count = 0;
     assert_true(rl_case_why(&r, &g, buf, sizeof buf));
     assert_non_null(strstr(buf, "OpenBLAS core Haswell in force (detected)"));
+    /* with the CPU's flags known: a narrower core is named as the cause ... */
+    snprintf(r.info.cpu.isa, sizeof r.info.cpu.isa, "sse4_2 avx avx2 fma avx512f avx512vl");
+    g.shape = (rl_shape){.m = 2048, .n = 512, .k = 64, .batch = 8};
+    assert_true(rl_case_why(&r, &g, buf, sizeof buf));
+    assert_non_null(strstr(buf, "whose kernels use 256-bit vectors where this CPU has 512-bit"));
+    /* ... one as wide as the CPU's is not, and the product's shape is */
+    snprintf(r.info.blas_corename, sizeof r.info.blas_corename, "Cooperlake");
+    assert_true(rl_case_why(&r, &g, buf, sizeof buf));
+    assert_null(strstr(buf, "halves the rate"));
+    assert_non_null(strstr(buf, "uses this CPU's widest vectors (512-bit), so the core type is "
+                                "not the cause; a product whose smallest dimension is 64, called "
+                                "once per product of the batch,"));
+    /* an AVX2 machine under a Haswell core: as wide as it gets there */
+    snprintf(r.info.blas_corename, sizeof r.info.blas_corename, "Haswell");
+    snprintf(r.info.cpu.isa, sizeof r.info.cpu.isa, "sse4_2 avx avx2 fma");
+    assert_true(rl_case_why(&r, &g, buf, sizeof buf));
+    assert_non_null(strstr(buf, "widest vectors (256-bit)"));
+    r.info.cpu.isa[0] = '\0';
     /* a small case: the measured launch overhead, with its time */
     r.info.launch_overhead_s = 8e-6;
     snprintf(r.info.launch_overhead_source, sizeof r.info.launch_overhead_source,
