@@ -87,6 +87,8 @@ rl_status rl_case_prepare(rl_backend *be, const rl_case_spec *spec, rl_case_run 
     rl_err why;
     if (!be->supports(be->state, spec->op, spec->precision, spec->kernel_version, &why))
         return rl_fail(err, RL_ERR_UNSUPPORTED, "%s", why.msg);
+    if (be->supports_shape && !be->supports_shape(be->state, spec->op, &spec->shape, &why))
+        return rl_fail(err, RL_ERR_UNSUPPORTED, "%s", why.msg);
 
     /* Refuse up front what cannot fit, rather than fail half-way. */
     const uint64_t need = rl_op_footprint_bytes(spec->op, spec->precision, &spec->shape);

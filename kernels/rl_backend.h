@@ -46,6 +46,9 @@ struct rl_backend {
     /* Whether this backend implements the op at this precision (and
      * kernel version; 0 = default). If not, why goes to err. */
     bool (*supports)(void *state, rl_op op, rl_precision p, int version, rl_err *err);
+    /* Whether it runs the op at this (valid) shape; NULL: at every shape.
+     * Asked before anything is allocated. */
+    bool (*supports_shape)(void *state, rl_op op, const rl_shape *shape, rl_err *err);
 
     /* How many versions of an op's kernel the backend keeps (its ladder);
      * 1 when there is only one. */

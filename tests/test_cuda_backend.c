@@ -296,6 +296,11 @@ static void test_supports_and_ladders(void **state)
     assert_false(gpu.supports(gpu.state, RL_OP_COPY, RL_PREC_TF32, 0, &err));
     assert_true(gpu.supports(gpu.state, RL_OP_GEMM, RL_PREC_INT8, 0, &err));
     assert_true(gpu.supports(gpu.state, RL_OP_FMA, RL_PREC_FP16, 0, &err));
+    /* masked blocks: the square one only */
+    const rl_shape square = {.rows = 8, .cols = 16}, decode = {.rows = 8, .cols = 16, .queries = 1};
+    assert_true(gpu.supports_shape(gpu.state, RL_OP_SCALE_MASK_SOFTMAX, &square, &err));
+    assert_false(gpu.supports_shape(gpu.state, RL_OP_SCALE_MASK_SOFTMAX, &decode, &err));
+    assert_non_null(strstr(err.msg, "square causal blocks only"));
 }
 
 static void test_row_ladders(void **state)

@@ -185,6 +185,37 @@ static void unsupported_is_reported(void **state)
     assert_true(strlen(r.message) > 0);
 }
 
+/* A backend that runs no masked block but the square one (as the CUDA
+ * backend) is asked before anything is allocated or launched. */
+static bool square_blocks_only(void *state, rl_op op, const rl_shape *shape, rl_err *err)
+{
+    (void)state;
+    if (rl_mask_queries(shape) == shape->cols)
+        return true;
+    rl_fail(err, RL_ERR_UNSUPPORTED, "test: %s: square causal blocks only", rl_op_name(op));
+    return false;
+}
+
+static void unsupported_shape_is_refused_before_launch(void **state)
+{
+    (void)state;
+    rl_backend be = real;
+    be.launch = broken_launch;
+    be.supports_shape = square_blocks_only;
+    broken = BREAK_NONE;
+    launches = 0;
+    rl_case_spec spec = {.op = RL_OP_SCALE_MASK_SOFTMAX, .precision = RL_PREC_FP32,
+                         .shape = {.rows = 8, .cols = 16, .queries = 1}};
+    rl_case_result r;
+    assert_int_equal(rl_case_execute(&be, &spec, &quick_settings, 42, NULL, &r), RL_OK);
+    assert_int_equal(r.outcome, RL_CASE_UNSUPPORTED);
+    assert_non_null(strstr(r.message, "square causal blocks only"));
+    assert_int_equal(launches, 0);
+    spec.shape.queries = 0;
+    assert_int_equal(rl_case_execute(&be, &spec, &quick_settings, 42, NULL, &r), RL_OK);
+    assert_int_equal(r.outcome, RL_CASE_OK);
+}
+
 static void tolerances_fit_precision(void **state)
 {
     (void)state;
@@ -259,6 +290,7 @@ int main(void)
         cmocka_unit_test(wrong_values_fail_and_are_not_timed),
         cmocka_unit_test(unwritten_outputs_fail),
         cmocka_unit_test(unsupported_is_reported),
+        cmocka_unit_test(unsupported_shape_is_refused_before_launch),
         cmocka_unit_test(tolerances_fit_precision),
         cmocka_unit_test(poison_is_no_valid_output),
         cmocka_unit_test(out_only_parser_starts_afresh),

@@ -403,6 +403,20 @@ static rl_status launch_ops(rl_cuda_state *st, const rl_launch *l, rl_err *err)
     }
 }
 
+/* The CUDA kernels take the causal mask's query position as row mod cols:
+ * square blocks only. */
+static bool cuda_supports_shape(void *state, rl_op op, const rl_shape *shape, rl_err *err)
+{
+    (void)state;
+    if (rl_mask_queries(shape) == shape->cols)
+        return true;
+    rl_fail(err, RL_ERR_UNSUPPORTED,
+            "cuda: %s: the CUDA kernels mask square causal blocks only (queries = cols = %lld; "
+            "got queries=%lld)",
+            rl_op_name(op), (long long)shape->cols, (long long)shape->queries);
+    return false;
+}
+
 static rl_status check_launch(void *state, const rl_launch *l, rl_err *err)
 {
     rl_err why;
@@ -417,12 +431,8 @@ static rl_status check_launch(void *state, const rl_launch *l, rl_err *err)
     if (rl_op_is_rowwise(l->op) && (l->shape.rows < 1 || l->shape.cols < 1))
         return rl_fail(err, RL_ERR_INVALID, "cuda: %s: rows and cols must be positive",
                        rl_op_name(l->op));
-    /* The CUDA kernels take the query position as row mod cols. */
-    if (rl_mask_queries(&l->shape) != l->shape.cols)
-        return rl_fail(err, RL_ERR_UNSUPPORTED,
-                       "cuda: %s: the CUDA kernels mask square causal blocks only (queries = "
-                       "cols = %lld; got queries=%lld)",
-                       rl_op_name(l->op), (long long)l->shape.cols, (long long)l->shape.queries);
+    if (!cuda_supports_shape(state, l->op, &l->shape, &why))
+        return rl_fail(err, RL_ERR_UNSUPPORTED, "%s", why.msg);
     return RL_OK;
 }
 
@@ -607,6 +617,7 @@ rl_status rl_cuda_backend_create(const rl_cuda_options *opts, rl_backend *out, r
     out->state = st;
     out->describe = cuda_describe;
     out->supports = cuda_supports;
+    out->supports_shape = cuda_supports_shape;
     out->kernel_versions = cuda_kernel_versions;
     out->kernel_version_name = cuda_kernel_version_name;
     out->mem_info = cuda_mem_info;
