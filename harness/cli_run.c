@@ -674,8 +674,8 @@ int rl_cli_run(int argc, char **argv)
      * call may run too long; a suite's case is skipped. */
     size_t bounded = 0;
     for (size_t i = 0; i < count; i++) {
-        if (rl_call_bound_check(&cases[i], strcmp(be.name, "cpu") != 0, info->threads, &err) ==
-            RL_OK)
+        if (rl_call_bound_check(&cases[i], strcmp(be.name, "cpu") != 0, info->threads,
+                                model.profile ? &model.profile->machine : NULL, &err) == RL_OK)
             cases[bounded++] = cases[i];
         else if (o.shape_count || llm) {
             code = rl_cli_fail("run", err.msg);
