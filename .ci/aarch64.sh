@@ -80,7 +80,7 @@ step "tests under qemu-aarch64 (each at most ${test_timeout_s}s)"
 ctest_log=$canary/ctest.log
 rc=0
 timeout -k 10 "$(left)" ctest --test-dir "$build" -j 1 --output-on-failure \
-    --timeout "$test_timeout_s" -E '^(cli_(ceilings_dram|chromium|interrupt|llm|signals|fusion_flags)|test_multi_run)$' 2>&1 | tee "$ctest_log" ||
+    --timeout "$test_timeout_s" -E '^(cli_(ceilings_dram|ceilings_drift|chromium|interrupt|llm|signals|fusion_flags)|test_multi_run)$' 2>&1 | tee "$ctest_log" ||
     rc=$?
 if [ "$rc" -ne 0 ]; then
     if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
