@@ -43,43 +43,68 @@ static void blas_in_force(const rl_results *r, char *buf, size_t len)
              overrides[0] ? " (set by " : " (detected)", overrides, overrides[0] ? ")" : "");
 }
 
-/* The widest vectors an OpenBLAS core type's kernels use, in bits; 0 for a
- * name not listed here (or SVE, whose width the name does not give). */
-static int blas_core_vector_bits(const char *core)
+/* Vector widths are compared within one instruction-set family only: under
+ * an emulator (qemu-user) an Arm binary reads the x86 host's flags. */
+typedef enum { FAMILY_X86 = 1, FAMILY_ARM } isa_family;
+
+/* The widest vectors an OpenBLAS core type's kernels use, in bits, and its
+ * family; 0 for a name not listed here (or SVE, whose width the name does
+ * not give). */
+static int blas_core_vector_bits(const char *core, isa_family *family)
 {
     static const struct {
         const char *name;
         int bits;
+        isa_family family;
     } cores[] = {
-        {"SkylakeX", 512},     {"Cooperlake", 512}, {"SapphireRapids", 512}, {"A64FX", 512},
-        {"Haswell", 256},      {"Zen", 256},        {"Sandybridge", 256},    {"Excavator", 256},
-        {"Steamroller", 256},  {"Piledriver", 256}, {"Bulldozer", 256},      {"NeoverseV1", 256},
-        {"Nehalem", 128},      {"Core2", 128},      {"Penryn", 128},         {"Dunnington", 128},
-        {"Prescott", 128},     {"Atom", 128},       {"Barcelona", 128},      {"Opteron", 128},
-        {"ARMV8", 128},        {"CortexA53", 128},  {"CortexA55", 128},      {"CortexA57", 128},
-        {"CortexA72", 128},    {"CortexA73", 128},  {"CortexA76", 128},      {"NeoverseN1", 128},
-        {"NeoverseN2", 128},   {"ThunderX", 128},   {"ThunderX2T99", 128},   {"ThunderX3T110", 128},
-        {"TSV110", 128},       {"EMAG8180", 128},   {"Falkor", 128},         {"VORTEX", 128},
+        {"SkylakeX", 512, FAMILY_X86},     {"Cooperlake", 512, FAMILY_X86},
+        {"SapphireRapids", 512, FAMILY_X86}, {"Haswell", 256, FAMILY_X86},
+        {"Zen", 256, FAMILY_X86},          {"Sandybridge", 256, FAMILY_X86},
+        {"Excavator", 256, FAMILY_X86},    {"Steamroller", 256, FAMILY_X86},
+        {"Piledriver", 256, FAMILY_X86},   {"Bulldozer", 256, FAMILY_X86},
+        {"Nehalem", 128, FAMILY_X86},      {"Core2", 128, FAMILY_X86},
+        {"Penryn", 128, FAMILY_X86},       {"Dunnington", 128, FAMILY_X86},
+        {"Prescott", 128, FAMILY_X86},     {"Atom", 128, FAMILY_X86},
+        {"Barcelona", 128, FAMILY_X86},    {"Opteron", 128, FAMILY_X86},
+        {"A64FX", 512, FAMILY_ARM},        {"NeoverseV1", 256, FAMILY_ARM},
+        {"ARMV8", 128, FAMILY_ARM},        {"CortexA53", 128, FAMILY_ARM},
+        {"CortexA55", 128, FAMILY_ARM},    {"CortexA57", 128, FAMILY_ARM},
+        {"CortexA72", 128, FAMILY_ARM},    {"CortexA73", 128, FAMILY_ARM},
+        {"CortexA76", 128, FAMILY_ARM},    {"NeoverseN1", 128, FAMILY_ARM},
+        {"NeoverseN2", 128, FAMILY_ARM},   {"ThunderX", 128, FAMILY_ARM},
+        {"ThunderX2T99", 128, FAMILY_ARM}, {"ThunderX3T110", 128, FAMILY_ARM},
+        {"TSV110", 128, FAMILY_ARM},       {"EMAG8180", 128, FAMILY_ARM},
+        {"Falkor", 128, FAMILY_ARM},       {"VORTEX", 128, FAMILY_ARM},
     };
     for (size_t i = 0; i < sizeof cores / sizeof cores[0]; i++)
-        if (strcasecmp(core, cores[i].name) == 0)
+        if (strcasecmp(core, cores[i].name) == 0) {
+            *family = cores[i].family;
             return cores[i].bits;
+        }
     return 0;
 }
 
-/* The widest SIMD vectors the CPU's flags (rl_cpu_info.isa) name, in bits;
- * 0 when they do not tell (none recorded, or SVE of unknown length). */
-static int cpu_vector_bits(const char *isa)
+/* The widest SIMD vectors the CPU's flags (rl_cpu_info.isa) name, in bits,
+ * and their family; 0 when they do not tell (none recorded, or SVE of
+ * unknown length). */
+static int cpu_vector_bits(const char *isa, isa_family *family)
 {
-    const char *const words[] = {"avx512f", "avx2", "avx", "sse4_2", "asimd"};
-    const int bits[] = {512, 256, 256, 128, 128};
+    static const struct {
+        const char *flag;
+        int bits;
+        isa_family family;
+    } flags[] = {{"avx512f", 512, FAMILY_X86}, {"avx2", 256, FAMILY_X86},
+                 {"avx", 256, FAMILY_X86},     {"sse4_2", 128, FAMILY_X86},
+                 {"asimd", 128, FAMILY_ARM}};
     if (strstr(isa, "sve"))
         return 0;
-    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
-        const size_t n = strlen(words[i]);
-        for (const char *p = isa; (p = strstr(p, words[i])) != NULL; p += n)
-            if ((p == isa || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
-                return bits[i];
+    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+        const size_t n = strlen(flags[i].flag);
+        for (const char *p = isa; (p = strstr(p, flags[i].flag)) != NULL; p += n)
+            if ((p == isa || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0')) {
+                *family = flags[i].family;
+                return flags[i].bits;
+            }
     }
     return 0;
 }
@@ -107,8 +132,11 @@ static bool overhead_bound(const rl_results *r, const rl_case_result *c, int pct
 static void blas_note(const rl_results *r, const rl_case_result *c, int pct, const char *blas,
                       char *buf, size_t len)
 {
-    const int core = blas_core_vector_bits(r->info.blas_corename);
-    const int cpu = cpu_vector_bits(r->info.cpu.isa);
+    isa_family core_family = 0, cpu_family = 0;
+    int core = blas_core_vector_bits(r->info.blas_corename, &core_family);
+    const int cpu = cpu_vector_bits(r->info.cpu.isa, &cpu_family);
+    if (core_family != cpu_family)
+        core = 0; /* not comparable: say only what is known */
     if (core > 0 && cpu > 0 && core < cpu) {
         snprintf(buf, len,
                  "GEMM at %d %% of the roof: %s, whose kernels use %d-bit vectors where this CPU "

@@ -606,6 +606,18 @@ static void test_why_grounded(void **state)
     snprintf(r.info.cpu.isa, sizeof r.info.cpu.isa, "sse4_2 avx avx2 fma");
     assert_true(rl_case_why(&r, &g, buf, sizeof buf));
     assert_non_null(strstr(buf, "widest vectors (256-bit)"));
+    /* an Arm core against x86 flags (an Arm binary under qemu-user reads the
+     * host's): not compared, so neither blamed nor cleared */
+    snprintf(r.info.blas_corename, sizeof r.info.blas_corename, "armv8");
+    snprintf(r.info.cpu.isa, sizeof r.info.cpu.isa, "sse4_2 avx avx2 fma avx512f");
+    assert_true(rl_case_why(&r, &g, buf, sizeof buf));
+    assert_null(strstr(buf, "where this CPU has"));
+    assert_null(strstr(buf, "widest vectors ("));
+    assert_non_null(strstr(buf, "OpenBLAS core armv8 in force"));
+    /* the same core on an Arm CPU's flags: as wide as NEON gets */
+    snprintf(r.info.cpu.isa, sizeof r.info.cpu.isa, "asimd asimdhp fphp");
+    assert_true(rl_case_why(&r, &g, buf, sizeof buf));
+    assert_non_null(strstr(buf, "widest vectors (128-bit)"));
     r.info.cpu.isa[0] = '\0';
     /* a small case: the measured launch overhead, with its time */
     r.info.launch_overhead_s = 8e-6;
