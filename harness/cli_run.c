@@ -122,7 +122,7 @@ static const char usage[] =
     "  --repetitions  Google Benchmark repetitions per case, at least (default 5); more\n"
     "                 follow until the median is known to --max-noise or --timeout passes\n"
     "  --max-noise    target noise of a case's median, in percent: the half-width of its\n"
-    "                 95 %% confidence interval (default 1; 0: exactly --repetitions)\n"
+    "                 95 % confidence interval (default 1; 0: exactly --repetitions)\n"
     "  --timeout      seconds of sampling after which a case stops short of the target\n"
     "                 (default 2; 0: none; at most 100 repetitions either way)\n"
     "  --min-samples  samples before the noise target may stop a case (default 10)\n"
