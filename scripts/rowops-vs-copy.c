@@ -223,6 +223,9 @@ int main(int argc, char **argv)
     double *rw = malloc((size_t)rounds * sizeof *rw), *rc = malloc((size_t)rounds * sizeof *rc),
            *gb = malloc((size_t)rounds * sizeof *gb), *cr = malloc((size_t)rounds * sizeof *cr),
            *sp = malloc((size_t)rounds * sizeof *sp);
+    /* Fastest calls (STREAM's convention: contention only ever slows a
+     * call down), the op's and copy's over all rounds of the run. */
+    double copy_best = 0, *op_best = calloc(count, sizeof *op_best);
     for (size_t i = 0; i < count; i++) {
         if (cases[i].op == RL_OP_FMA)
             continue;
@@ -242,6 +245,8 @@ int main(int argc, char **argv)
             rw[r] = op.bytes / w / copy_wall;
             rc[r] = op.bytes / c / copy_cpu;
             gb[r] = op.bytes / w * 1e-9;
+            op_best[i] = op.bytes / w > op_best[i] ? op.bytes / w : op_best[i];
+            copy_best = copy.bytes / cw1 > copy_best ? copy.bytes / cw1 : copy_best;
             cr[r] = copy_wall;
             cw0 = cw1;
             cc0 = cc1;
@@ -262,6 +267,12 @@ int main(int argc, char **argv)
         fflush(stdout);
         release(&be, &op);
     }
+    printf("fastest call, op B/s / copy B/s (copy %.2f GB/s):", copy_best * 1e-9);
+    for (size_t i = 0; i < count; i++)
+        if (op_best[i] > 0)
+            printf(" %s %.1f %%", rl_op_name(cases[i].op), 100 * op_best[i] / copy_best);
+    printf("\n");
+    free(op_best);
     load_average("after");
     release(&be, &copy);
     free(rw);
