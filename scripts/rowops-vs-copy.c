@@ -19,6 +19,8 @@
  * second backend that never streams (plain stores, whose lines are read
  * before they are written); the column is plain time / streamed time, and
  * the copy row gives the same for copy itself.
+ *   A closing line gives each op's fastest call over copy's fastest call in
+ * the run (STREAM's convention: contention only ever slows a call down).
  *   cmake --preset cpu && cmake --build --preset cpu -j2
  *   cc -O2 -fopenmp -I. -Iinclude -o /tmp/rowops-vs-copy scripts/rowops-vs-copy.c \
  *      build-cpu/librl_harness.a build-cpu/librl_kernels.a build-cpu/librl_model.a \
