@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model/rl_mask.h"
 #include "rl/status.h"
 
 /* The precision a case is run at (what the user names with --precision). */
@@ -112,14 +113,8 @@ typedef struct rl_shape {
 
 /* scale_mask_softmax's causal mask: row r sees the first rl_mask_visible(r)
  * of its cols keys (the rest are masked: output 0). The rows are blocks of
- * Q = queries consecutive query positions (0: Q = cols); row r is position
- * q = r mod Q of its block.
- *   Q <= cols: the block's queries are the last Q of the cols key positions
- *     (cols - Q keys before them, cached): q sees cols - Q + q + 1 keys.
- *     Q = cols is a prefill's square block (r mod cols + 1 keys); Q = 1 a
- *     decode step (every key).
- *   Q > cols: a sliding window of cols keys over a prompt of Q positions:
- *     q sees min(q + 1, cols) keys. */
+ * Q = queries consecutive query positions (0: Q = cols); the geometry is
+ * model/rl_mask.h's, shared with the CUDA kernels. */
 static inline int64_t rl_mask_queries(const rl_shape *s)
 {
     return s->queries > 0 ? s->queries : s->cols;
@@ -127,9 +122,7 @@ static inline int64_t rl_mask_queries(const rl_shape *s)
 
 static inline int64_t rl_mask_visible(const rl_shape *s, int64_t row)
 {
-    const int64_t q = rl_mask_queries(s);
-    const int64_t before = s->cols > q ? s->cols - q : 0, seen = before + row % q + 1;
-    return seen < s->cols ? seen : s->cols;
+    return rl_mask_visible_of(s->cols, rl_mask_queries(s), row);
 }
 
 /* The sum of rl_mask_visible over all rows. */

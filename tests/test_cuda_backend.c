@@ -296,11 +296,17 @@ static void test_supports_and_ladders(void **state)
     assert_false(gpu.supports(gpu.state, RL_OP_COPY, RL_PREC_TF32, 0, &err));
     assert_true(gpu.supports(gpu.state, RL_OP_GEMM, RL_PREC_INT8, 0, &err));
     assert_true(gpu.supports(gpu.state, RL_OP_FMA, RL_PREC_FP16, 0, &err));
-    /* masked blocks: the square one only */
-    const rl_shape square = {.rows = 8, .cols = 16}, decode = {.rows = 8, .cols = 16, .queries = 1};
+    /* masked blocks: every geometry, within the fused kernel's 32 bits */
+    const rl_shape square = {.rows = 8, .cols = 16}, decode = {.rows = 8, .cols = 16, .queries = 1},
+                   window = {.rows = 64, .cols = 16, .queries = 32},
+                   huge = {.rows = 1ll << 32, .cols = 2, .queries = 1};
     assert_true(gpu.supports_shape(gpu.state, RL_OP_SCALE_MASK_SOFTMAX, &square, &err));
-    assert_false(gpu.supports_shape(gpu.state, RL_OP_SCALE_MASK_SOFTMAX, &decode, &err));
-    assert_non_null(strstr(err.msg, "square causal blocks only"));
+    assert_true(gpu.supports_shape(gpu.state, RL_OP_SCALE_MASK_SOFTMAX, &decode, &err));
+    assert_true(gpu.supports_shape(gpu.state, RL_OP_SCALE_MASK_SOFTMAX, &window, &err));
+    assert_true(gpu.supports_shape(gpu.state, RL_OP_SCALE_MASK_SOFTMAX_UNFUSED, &huge, &err));
+    err.msg[0] = 0;
+    assert_false(gpu.supports_shape(gpu.state, RL_OP_SCALE_MASK_SOFTMAX, &huge, &err));
+    assert_non_null(strstr(err.msg, "below 2^32"));
 }
 
 static void test_row_ladders(void **state)
@@ -370,6 +376,32 @@ static void test_row_v4_shapes(void **state)
                 check_case(ops[o], row_precisions[pi], v, s, 0);
                 if (cols[c] == 1000 || cols[c] == 65537)
                     check_case(ops[o], row_precisions[pi], v, s, 1);
+            }
+}
+
+/* The causal mask beyond square blocks (model/rl_mask.h): decode steps
+ * (queries = 1: every key seen), chunks of queries after cached keys
+ * (queries < cols), sliding windows over a longer prompt (queries > cols),
+ * through the fused kernel (v4's on-chip shapes and its streaming kernel)
+ * and the unfused chain's mask step, whose packs run across rows when a row
+ * is not a whole number of packs; aligned and unaligned tensors. */
+static void test_masked_blocks(void **state)
+{
+    (void)state;
+    REQUIRE_GPU();
+    const rl_shape shapes[] = {
+        {.rows = 9, .cols = 7, .queries = 1},        {.rows = 12, .cols = 1000, .queries = 1},
+        {.rows = 21, .cols = 33, .queries = 7},      {.rows = 10, .cols = 1000, .queries = 5},
+        {.rows = 70, .cols = 5, .queries = 35},      {.rows = 130, .cols = 33, .queries = 65},
+        {.rows = 6, .cols = 2047, .queries = 3000},  {.rows = 2, .cols = 300001, .queries = 1},
+        {.rows = 3, .cols = 300001, .queries = 2},   {.rows = 4, .cols = 65537, .queries = 100000},
+    };
+    const rl_op ops[] = {RL_OP_SCALE_MASK_SOFTMAX, RL_OP_SCALE_MASK_SOFTMAX_UNFUSED};
+    for (size_t o = 0; o < sizeof ops / sizeof ops[0]; o++)
+        for (size_t pi = 0; pi < sizeof row_precisions / sizeof row_precisions[0]; pi++)
+            for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
+                check_case(ops[o], row_precisions[pi], 0, shapes[s], 0);
+                check_case(ops[o], row_precisions[pi], 0, shapes[s], 1);
             }
 }
 
@@ -536,7 +568,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_create_or_explain),   cmocka_unit_test(test_supports_and_ladders),
         cmocka_unit_test(test_row_ladders),         cmocka_unit_test(test_fused_and_chains),
-        cmocka_unit_test(test_row_v4_shapes),       cmocka_unit_test(test_unaligned_tensors),
+        cmocka_unit_test(test_row_v4_shapes),       cmocka_unit_test(test_masked_blocks),
+        cmocka_unit_test(test_unaligned_tensors),
         cmocka_unit_test(test_gemm),
         cmocka_unit_test(test_stream_and_fma),      cmocka_unit_test(test_timer_flush_memory),
     };

@@ -361,12 +361,13 @@ static rl_status launch_ops(rl_cuda_state *st, const rl_launch *l, rl_err *err)
     /* x, y */
     case RL_OP_SCALE_MASK_SOFTMAX:
         RL_CUDA_CHECK(err, rl_cu_scale_mask_softmax(ctx, t, RL_CU_ROW_REG, T[0], T[1], rows, cols,
-                                                    scale));
+                                                    rl_mask_queries(&l->shape), scale));
         return RL_OK;
     /* x, y, scaled, masked */
     case RL_OP_SCALE_MASK_SOFTMAX_UNFUSED:
         RL_CUDA_CHECK(err, rl_cu_scale(ctx, t, T[0], T[2], rows * cols, scale));
-        RL_CUDA_CHECK(err, rl_cu_causal_mask(ctx, t, T[2], T[3], rows, cols));
+        RL_CUDA_CHECK(err,
+                      rl_cu_causal_mask(ctx, t, T[2], T[3], rows, cols, rl_mask_queries(&l->shape)));
         RL_CUDA_CHECK(err, rl_cu_softmax(ctx, t, RL_CU_ROW_REG, T[3], T[1], rows, cols));
         return RL_OK;
     /* x, bias, y */
@@ -403,17 +404,21 @@ static rl_status launch_ops(rl_cuda_state *st, const rl_launch *l, rl_err *err)
     }
 }
 
-/* The CUDA kernels take the causal mask's query position as row mod cols:
- * square blocks only. */
+/* The fused masked softmax does the causal mask's arithmetic in 32 bits
+ * (rl_cu_mask_fits): larger shapes are refused before anything is
+ * allocated. Every mask geometry (square prefill blocks, decode steps,
+ * chunks after cached keys, sliding windows) is supported. */
 static bool cuda_supports_shape(void *state, rl_op op, const rl_shape *shape, rl_err *err)
 {
     (void)state;
-    if (rl_mask_queries(shape) == shape->cols)
+    if (op != RL_OP_SCALE_MASK_SOFTMAX ||
+        rl_cu_mask_fits(shape->rows, shape->cols, rl_mask_queries(shape)))
         return true;
     rl_fail(err, RL_ERR_UNSUPPORTED,
-            "cuda: %s: the CUDA kernels mask square causal blocks only (queries = cols = %lld; "
-            "got queries=%lld)",
-            rl_op_name(op), (long long)shape->cols, (long long)shape->queries);
+            "cuda: %s: rows, cols and queries must each be below 2^32 for the CUDA kernel "
+            "(got rows=%lld, cols=%lld, queries=%lld)",
+            rl_op_name(op), (long long)shape->rows, (long long)shape->cols,
+            (long long)rl_mask_queries(shape));
     return false;
 }
 

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "kernels/cuda/rl_cuda_kernels.h"
+#include "model/rl_mask.h"
 
 namespace rlcu {
 
@@ -398,26 +399,33 @@ template <typename T> __device__ __forceinline__ float silu(float v)
     return v / (1.0f + expf(-v));
 }
 
-// Column-indexed ops track (row mod cols, col) as they walk; q is the
-// query position of the current row for the causal mask.
+// Column-indexed ops track the column as they walk; for the causal mask
+// also q, the last column the current row sees (model/rl_mask.h).
 template <int OP> struct EwNeedsCols {
     static constexpr bool value = OP == EW_CAUSAL_MASK || OP == EW_BIAS_ADD || OP == EW_BIAS_GELU;
 };
 
-// Column of flat index i in rows of cols, and (want_q) the row's query
-// position row mod cols; 32-bit division where the numbers allow (a 64-bit
-// division costs several times as many instructions).
-__device__ __forceinline__ void split_index(int64_t i, int64_t cols, bool want_q, int64_t *col,
-                                            int64_t *q)
+// The last column row sees under the causal mask of blocks of queries query
+// positions (model/rl_mask.h), in 32 bits where the numbers allow.
+__device__ __forceinline__ int64_t ew_mask_last(int64_t row, int64_t cols, int64_t queries)
+{
+    if (row <= 0xffffffffll && cols <= 0xffffffffll && queries <= 0xffffffffll)
+        return (int64_t)rl_mask_visible_u32((uint32_t)cols, (uint32_t)queries, (uint32_t)row) - 1;
+    return rl_mask_visible_of(cols, queries, row) - 1;
+}
+
+// Row and column of flat index i in rows of cols; 32-bit division where
+// the numbers allow (a 64-bit division costs several times as many
+// instructions).
+__device__ __forceinline__ void split_index(int64_t i, int64_t cols, int64_t *row, int64_t *col)
 {
     if (i <= 0xffffffffll && cols <= 0xffffffffll) {
-        const uint32_t row = (uint32_t)i / (uint32_t)cols;
-        *col = (int64_t)((uint32_t)i - row * (uint32_t)cols);
-        *q = want_q ? (int64_t)(row % (uint32_t)cols) : 0;
+        const uint32_t r = (uint32_t)i / (uint32_t)cols;
+        *row = (int64_t)r;
+        *col = (int64_t)((uint32_t)i - r * (uint32_t)cols);
     } else {
-        const int64_t row = i / cols;
-        *col = i - row * cols;
-        *q = want_q ? row % cols : 0;
+        *row = i / cols;
+        *col = i - *row * cols;
     }
 }
 
@@ -442,7 +450,7 @@ __device__ __forceinline__ float ew_apply(float v, float a, int64_t q, int64_t c
 template <typename T, int OP>
 __global__ void __launch_bounds__(256)
     ew_kernel(const T *__restrict__ x, const T *__restrict__ aux, T *__restrict__ y, int64_t n,
-              int64_t cols, float scale, bool vec, bool aux_vec)
+              int64_t cols, float scale, int64_t queries, bool vec, bool aux_vec)
 {
     constexpr int N = Pack<T>::N;
     constexpr bool COLS = EwNeedsCols<OP>::value;
@@ -457,16 +465,26 @@ __global__ void __launch_bounds__(256)
     constexpr int U = OP == EW_CAUSAL_MASK ? 1 : EW_UNROLL;
     for (int64_t v0 = t0; v0 < nvec; v0 += stride * U) {
         Pack<T> a[U], b[U];
-        int64_t col[U], q[U];
+        int64_t col[U], row[U], last[U];
 #pragma unroll
         for (int u = 0; u < U; u++) {
             const int64_t v = v0 + u * stride;
             const bool ok = v < nvec;
             col[u] = 0;
-            q[u] = 0;
+            row[u] = 0;
+            last[u] = 0;
             if (COLS && ok)
-                split_index(v * N, cols, OP == EW_CAUSAL_MASK, &col[u], &q[u]);
-            a[u] = ld16_if(ok, x + v * N);
+                split_index(v * N, cols, &row[u], &col[u]);
+            bool load = ok;
+            if (OP == EW_CAUSAL_MASK && ok) {
+                // A pack wholly behind the mask (past the row's last seen
+                // column, and not running into the next row, whose first
+                // column is always seen) is not read: the mask step reads
+                // the seen elements only, as the op's count has it.
+                last[u] = ew_mask_last(row[u], cols, queries);
+                load = !(col[u] > last[u] && col[u] + N <= cols);
+            }
+            a[u] = ld16_if(load, x + v * N);
             if (OP == EW_RESIDUAL_ADD || OP == EW_SILU_GATE)
                 b[u] = ld16_if(ok, aux + v * N);
             else if (BIAS && aux_vec)
@@ -479,7 +497,7 @@ __global__ void __launch_bounds__(256)
             const int64_t v = v0 + u * stride;
             if (v >= nvec)
                 continue;
-            int64_t c = col[u], qq = q[u];
+            int64_t c = col[u], r = row[u], qq = last[u];
             Pack<T> out;
 #pragma unroll
             for (int k = 0; k < N; k++) {
@@ -490,29 +508,35 @@ __global__ void __launch_bounds__(256)
                     av = to_f(aux[c]);
                 out.v[k] = from_f<T>(ew_apply<T, OP>(to_f(a[u].v[k]), av, qq, c, scale));
                 if (COLS && ++c == cols) {
+                    // The pack runs into the next row (rows shorter than
+                    // a pack, or not a multiple of it): start that row.
                     c = 0;
-                    qq = qq + 1 == cols ? 0 : qq + 1;
+                    if (OP == EW_CAUSAL_MASK)
+                        qq = ew_mask_last(++r, cols, queries);
                 }
             }
             st16(y + v * N, out);
         }
     }
     for (int64_t i = nvec * N + t0; i < n; i += stride) {
-        int64_t col = 0, q = 0;
+        int64_t col = 0, row = 0;
         if (COLS)
-            split_index(i, cols, OP == EW_CAUSAL_MASK, &col, &q);
+            split_index(i, cols, &row, &col);
+        const int64_t q = OP == EW_CAUSAL_MASK ? ew_mask_last(row, cols, queries) : 0;
         float av = 0.0f;
         if (OP == EW_RESIDUAL_ADD || OP == EW_SILU_GATE)
             av = to_f(aux[i]);
         else if (BIAS)
             av = to_f(aux[col]);
-        y[i] = from_f<T>(ew_apply<T, OP>(to_f(x[i]), av, q, col, scale));
+        // (A masked element's x is not read.)
+        const float xv = OP == EW_CAUSAL_MASK && col > q ? 0.0f : to_f(x[i]);
+        y[i] = from_f<T>(ew_apply<T, OP>(xv, av, q, col, scale));
     }
 }
 
 template <typename T, int OP>
 cudaError_t ew_launch(const rl_cu_ctx *ctx, const void *x, const void *aux, void *y, int64_t n,
-                      int64_t cols, float scale)
+                      int64_t cols, float scale, int64_t queries = 1)
 {
     constexpr int N = Pack<T>::N;
     const bool uses_aux = OP == EW_RESIDUAL_ADD || OP == EW_BIAS_ADD || OP == EW_BIAS_GELU ||
@@ -524,7 +548,7 @@ cudaError_t ew_launch(const rl_cu_ctx *ctx, const void *x, const void *aux, void
     ew_kernel<T, OP><<<grid_stride_blocks(ctx, ew_kernel<T, OP>, work, threads), threads, 0,
                        ctx->stream>>>(
         static_cast<const T *>(x), static_cast<const T *>(aux), static_cast<T *>(y), n,
-        cols > 0 ? cols : 1, scale, vec, aux_vec);
+        cols > 0 ? cols : 1, scale, queries > 0 ? queries : 1, vec, aux_vec);
     return cudaGetLastError();
 }
 

@@ -85,22 +85,31 @@ cudaError_t rl_cu_residual_add(const rl_cu_ctx *ctx, rl_cu_type t, const void *x
 /* Row softmax. */
 cudaError_t rl_cu_softmax(const rl_cu_ctx *ctx, rl_cu_type t, int version, const void *x,
                           void *y, int64_t rows, int64_t cols);
-/* Softmax v4 (rl_cuda_row4.cuh); with mask, the fused scale + causal mask
- * + softmax below. */
+/* The causal mask (model/rl_mask.h): rows come in blocks of queries (>= 1)
+ * query positions against cols keys, and row r sees its first
+ * rl_mask_visible_of(cols, queries, r) keys; the rest are masked (output 0
+ * after the softmax). The kernels do the mask's arithmetic in 32 bits:
+ * whether a shape allows that. */
+static inline bool rl_cu_mask_fits(int64_t rows, int64_t cols, int64_t queries)
+{
+    return rows <= 0xffffffffll && cols <= 0xffffffffll && queries <= 0xffffffffll;
+}
+/* Softmax v4 (rl_cuda_row4.cuh); with queries > 0, the fused scale + causal
+ * mask + softmax below (queries 0: no mask, scale ignored). */
 cudaError_t rl_cu_softmax_v4(const rl_cu_ctx *ctx, rl_cu_type t, const void *x, void *y,
-                             int64_t rows, int64_t cols, float scale, bool mask);
+                             int64_t rows, int64_t cols, float scale, int64_t queries);
 /* y = softmax(mask(x * scale)) per row, one kernel (version RL_CU_ROW_VEC
- * or RL_CU_ROW_REG); row r's query position is q = r mod cols and columns
- * j > q are masked (output 0). */
+ * or RL_CU_ROW_REG), under the causal mask of blocks of queries. */
 cudaError_t rl_cu_scale_mask_softmax(const rl_cu_ctx *ctx, rl_cu_type t, int version,
                                      const void *x, void *y, int64_t rows, int64_t cols,
-                                     float scale);
+                                     int64_t queries, float scale);
 /* y = x * scale elementwise. */
 cudaError_t rl_cu_scale(const rl_cu_ctx *ctx, rl_cu_type t, const void *x, void *y, int64_t n,
                         float scale);
-/* y = x, or -inf where column j > row mod cols. */
+/* y = x, or -inf where row r does not see column j under the causal mask of
+ * blocks of queries. */
 cudaError_t rl_cu_causal_mask(const rl_cu_ctx *ctx, rl_cu_type t, const void *x, void *y,
-                              int64_t rows, int64_t cols);
+                              int64_t rows, int64_t cols, int64_t queries);
 
 /* y = gelu(x + bias[col]) (tanh form), one kernel. */
 cudaError_t rl_cu_bias_gelu(const rl_cu_ctx *ctx, rl_cu_type t, const void *x, const void *bias,

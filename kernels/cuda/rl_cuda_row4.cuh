@@ -116,11 +116,12 @@ __device__ __forceinline__ Welford block_welford_fast(Welford w, float *sh)
     return v;
 }
 
-// The causal mask's query position, row mod cols, in 32 bits (the 64-bit
-// remainder is a subroutine call); the launchers refuse larger shapes.
-__device__ __forceinline__ int64_t query_pos(int64_t r, int64_t cols)
+// The last column row r sees under the causal mask of blocks of queries
+// query positions (model/rl_mask.h), in 32 bits (the 64-bit remainder is a
+// subroutine call); the launchers refuse larger shapes (rl_cu_mask_fits).
+__device__ __forceinline__ int64_t mask_last(int64_t r, int64_t cols, int64_t queries)
 {
-    return (int64_t)((uint32_t)r % (uint32_t)cols);
+    return (int64_t)rl_mask_visible_u32((uint32_t)cols, (uint32_t)queries, (uint32_t)r) - 1;
 }
 
 constexpr float ROW4_LOG2E = 1.4426950408889634f;

@@ -71,14 +71,15 @@ __global__ void __launch_bounds__(256)
 }
 
 // v3: one block per row (grid-stride over rows), 16-byte packs. The row's
-// values are x * scale, and with MASK, -inf at columns j > q = r mod cols
-// (row r is query position q of a causal attention block), which come out
-// as exactly 0. vec: x and y 16-byte aligned; cached: the row fits in the
+// values are x * scale, and with MASK, -inf at the columns j > q that row r
+// does not see under the causal mask of blocks of queries query positions
+// (q + 1 = rl_mask_visible_of, model/rl_mask.h), which come out as exactly
+// 0. vec: x and y 16-byte aligned; cached: the row fits in the
 // dynamic shared memory (cols floats).
 template <typename T, bool MASK>
 __global__ void __launch_bounds__(1024)
     sm_vec_kernel(const T *__restrict__ x, T *__restrict__ y, int64_t rows, int64_t cols,
-                  float scale, bool vec, bool cached)
+                  float scale, int64_t queries, bool vec, bool cached)
 {
     constexpr int N = Pack<T>::N;
     extern __shared__ float4 rl_dyn_smem[];
@@ -93,7 +94,7 @@ __global__ void __launch_bounds__(1024)
         __syncthreads();
         const int64_t off = r * cols;
         const RowSplit<T> sp(x + off, cols, vec);
-        const int64_t q = MASK ? r % cols : cols;
+        const int64_t q = MASK ? rl_mask_visible_of(cols, queries, r) - 1 : cols;
         auto value = [&](T t, int64_t j) {
             return (MASK && j > q) ? -INFINITY : to_f(t) * scale;
         };
@@ -213,7 +214,7 @@ __global__ void __launch_bounds__(1024)
 
 template <typename T, bool MASK>
 cudaError_t sm_vec_launch(const rl_cu_ctx *ctx, const void *x, void *y, int64_t rows,
-                          int64_t cols, float scale)
+                          int64_t cols, float scale, int64_t queries)
 {
     const bool vec = aligned16(x) && aligned16(y);
     const int64_t smem = (cols * (int64_t)sizeof(float) + 15) / 16 * 16;
@@ -221,7 +222,7 @@ cudaError_t sm_vec_launch(const rl_cu_ctx *ctx, const void *x, void *y, int64_t 
     const int threads = row_block_threads(cols, (int)sizeof(T));
     sm_vec_kernel<T, MASK><<<capped_blocks(rows), threads, cached ? (size_t)smem : 0,
                              ctx->stream>>>(static_cast<const T *>(x), static_cast<T *>(y), rows,
-                                            cols, scale, vec, cached);
+                                            cols, scale, queries, vec, cached);
     return cudaGetLastError();
 }
 
@@ -246,7 +247,7 @@ extern "C" cudaError_t rl_cu_softmax(const rl_cu_ctx *ctx, rl_cu_type t, int ver
     if (rows < 1 || cols < 1)
         return cudaErrorInvalidValue;
     if (version == RL_CU_ROW_REG)
-        return rl_cu_softmax_v4(ctx, t, x, y, rows, cols, 1.0f, false);
+        return rl_cu_softmax_v4(ctx, t, x, y, rows, cols, 1.0f, 0);
     return dispatch_16_32(t, [&](auto tag) -> cudaError_t {
         using T = decltype(tag);
         const T *xt = static_cast<const T *>(x);
@@ -260,7 +261,7 @@ extern "C" cudaError_t rl_cu_softmax(const rl_cu_ctx *ctx, rl_cu_type t, int ver
             sm_warp_kernel<T><<<capped_blocks((rows + 7) / 8), 256, 0, ctx->stream>>>(xt, yt, rows,
                                                                                       cols);
             return cudaGetLastError();
-        case RL_CU_ROW_VEC: return sm_vec_launch<T, false>(ctx, x, y, rows, cols, 1.0f);
+        case RL_CU_ROW_VEC: return sm_vec_launch<T, false>(ctx, x, y, rows, cols, 1.0f, 0);
         default: return cudaErrorInvalidValue;
         }
     });
@@ -268,15 +269,15 @@ extern "C" cudaError_t rl_cu_softmax(const rl_cu_ctx *ctx, rl_cu_type t, int ver
 
 extern "C" cudaError_t rl_cu_scale_mask_softmax(const rl_cu_ctx *ctx, rl_cu_type t, int version,
                                                 const void *x, void *y, int64_t rows, int64_t cols,
-                                                float scale)
+                                                int64_t queries, float scale)
 {
-    if (rows < 1 || cols < 1)
+    if (rows < 1 || cols < 1 || queries < 1)
         return cudaErrorInvalidValue;
     if (version == RL_CU_ROW_REG)
-        return rl_cu_softmax_v4(ctx, t, x, y, rows, cols, scale, true);
+        return rl_cu_softmax_v4(ctx, t, x, y, rows, cols, scale, queries);
     return dispatch_16_32(t, [&](auto tag) -> cudaError_t {
         using T = decltype(tag);
-        return sm_vec_launch<T, true>(ctx, x, y, rows, cols, scale);
+        return sm_vec_launch<T, true>(ctx, x, y, rows, cols, scale, queries);
     });
 }
 
@@ -292,12 +293,12 @@ extern "C" cudaError_t rl_cu_scale(const rl_cu_ctx *ctx, rl_cu_type t, const voi
 }
 
 extern "C" cudaError_t rl_cu_causal_mask(const rl_cu_ctx *ctx, rl_cu_type t, const void *x,
-                                         void *y, int64_t rows, int64_t cols)
+                                         void *y, int64_t rows, int64_t cols, int64_t queries)
 {
-    if (rows < 1 || cols < 1)
+    if (rows < 1 || cols < 1 || queries < 1)
         return cudaErrorInvalidValue;
     return dispatch_16_32(t, [&](auto tag) -> cudaError_t {
         using T = decltype(tag);
-        return ew_launch<T, EW_CAUSAL_MASK>(ctx, x, nullptr, y, rows * cols, cols, 1.0f);
+        return ew_launch<T, EW_CAUSAL_MASK>(ctx, x, nullptr, y, rows * cols, cols, 1.0f, queries);
     });
 }

@@ -18,13 +18,23 @@ namespace rlcu {
 namespace {
 
 // The row's value at column j: x * scale, or -inf for a masked column
-// (MASK: j > q, the causal mask of query position q = row mod cols).
+// (MASK: j > q, q the last key the row sees under the causal mask:
+// rl_mask_visible_u32 - 1, model/rl_mask.h).
 template <typename T, bool MASK, typename I>
 __device__ __forceinline__ float sm4_value(T t, I j, I q, float scale)
 {
     if (!MASK)
         return to_f(t);
     return j > q ? -INFINITY : to_f(t) * scale;
+}
+
+// Whether the columns from j0 on include one the row sees (MASK: j0 <= q).
+// A pack or scalar wholly behind the mask is never loaded (its value is
+// -inf whatever x holds), so a masked row reads only the keys it sees,
+// rounded out to whole packs: the op's minimum traffic (docs/op-accounting.md).
+template <bool MASK, typename I> __device__ __forceinline__ bool sm4_seen(I j0, I q)
+{
+    return !MASK || j0 <= q;
 }
 
 // exp(v - m) for a row whose maximum is m.
@@ -36,7 +46,7 @@ __device__ __forceinline__ float sm4_exp(float v, float m)
 template <typename T, int THREADS, int PACKS, int SCOPE, bool MASK>
 __global__ void __launch_bounds__(THREADS, RL_ROW4_MIN_BLOCKS(THREADS))
     sm4_onchip_kernel(const T *__restrict__ x, T *__restrict__ y, int64_t rows, int64_t cols,
-                      float scale, bool vec)
+                      float scale, int64_t queries, bool vec)
 {
     constexpr int N = Pack<T>::N;
     __shared__ float red[32];
@@ -48,7 +58,7 @@ __global__ void __launch_bounds__(THREADS, RL_ROW4_MIN_BLOCKS(THREADS))
         const RowSplit<T> sp(x + off, cols, vec);
         // On-chip rows are short enough for 32-bit column arithmetic.
         const int nvec = (int)sp.nvec, head = (int)sp.head;
-        const int q = MASK ? (int)query_pos(r, cols) : 0;
+        const int q = MASK ? (int)mask_last(r, cols, queries) : 0;
         const T *xr = x + off + sp.head;
         T *yr = y + off + sp.head;
 
@@ -57,14 +67,14 @@ __global__ void __launch_bounds__(THREADS, RL_ROW4_MIN_BLOCKS(THREADS))
 #pragma unroll
         for (int p = 0; p < PACKS; p++) {
             const int v = p * g.nthr + g.tid;
-            d[p] = ld16_if(v < nvec, xr + (int64_t)v * N);
+            d[p] = ld16_if(v < nvec && sm4_seen<MASK>(head + v * N, q), xr + (int64_t)v * N);
         }
         // The head and tail scalars (fewer than 2N), one a thread.
         float sv = -INFINITY;
         int sj = 0;
         if (g.tid < sp.nscalar) {
             sj = (int)sp.scalar_col(g.tid);
-            sv = sm4_value<T, MASK>(x[off + sj], sj, q, scale);
+            sv = sm4_seen<MASK>(sj, q) ? sm4_value<T, MASK>(x[off + sj], sj, q, scale) : -INFINITY;
         }
 
         float m = sv;
@@ -124,7 +134,7 @@ __global__ void __launch_bounds__(THREADS, RL_ROW4_MIN_BLOCKS(THREADS))
 template <typename T, bool MASK>
 __global__ void __launch_bounds__(ROW4_STREAM_THREADS, RL_ROW4_MIN_BLOCKS(ROW4_STREAM_THREADS))
     sm4_stream_kernel(const T *__restrict__ x, T *__restrict__ y, int64_t rows, int64_t cols,
-                      float scale, bool vec)
+                      float scale, int64_t queries, bool vec)
 {
     constexpr int N = Pack<T>::N, U = ROW4_STREAM_UNROLL, B = ROW4_STREAM_THREADS;
     __shared__ float red[64];
@@ -132,7 +142,7 @@ __global__ void __launch_bounds__(ROW4_STREAM_THREADS, RL_ROW4_MIN_BLOCKS(ROW4_S
     for (int64_t r = blockIdx.x; r < rows; r += gridDim.x) {
         const int64_t off = r * cols;
         const RowSplit<T> sp(x + off, cols, vec);
-        const int64_t q = MASK ? query_pos(r, cols) : 0;
+        const int64_t q = MASK ? mask_last(r, cols, queries) : 0;
 
         // Online softmax over the trips: the trip's max first, then one
         // rescale of the running sum, then its exps.
@@ -144,7 +154,7 @@ __global__ void __launch_bounds__(ROW4_STREAM_THREADS, RL_ROW4_MIN_BLOCKS(ROW4_S
             Pack<T> d[U];
 #pragma unroll
             for (int u = 0; u < U; u++)
-                d[u] = ld16_if(u * B < rem, xp + u * B * N);
+                d[u] = ld16_if(u * B < rem && sm4_seen<MASK>(j + u * B * N, q), xp + u * B * N);
             float tm = -INFINITY;
 #pragma unroll
             for (int u = 0; u < U; u++)
@@ -176,7 +186,8 @@ __global__ void __launch_bounds__(ROW4_STREAM_THREADS, RL_ROW4_MIN_BLOCKS(ROW4_S
 #pragma unroll 1
         for (int64_t i = threadIdx.x; i < sp.nscalar; i += B) {
             const int64_t jj = sp.scalar_col(i);
-            const float sv = sm4_value<T, MASK>(x[off + jj], jj, q, scale);
+            const float sv =
+                sm4_seen<MASK>(jj, q) ? sm4_value<T, MASK>(x[off + jj], jj, q, scale) : -INFINITY;
             if (sv > ms.m) {
                 ms.s = ms.m == -INFINITY ? 0.0f : ms.s * sm4_exp(ms.m, sv);
                 ms.m = sv;
@@ -195,7 +206,7 @@ __global__ void __launch_bounds__(ROW4_STREAM_THREADS, RL_ROW4_MIN_BLOCKS(ROW4_S
             Pack<T> d[U];
 #pragma unroll
             for (int u = 0; u < U; u++)
-                d[u] = ld16_if(u * B < rem, xp + u * B * N);
+                d[u] = ld16_if(u * B < rem && sm4_seen<MASK>(j + u * B * N, q), xp + u * B * N);
 #pragma unroll
             for (int u = 0; u < U; u++)
                 if (u * B < rem) {
@@ -211,7 +222,9 @@ __global__ void __launch_bounds__(ROW4_STREAM_THREADS, RL_ROW4_MIN_BLOCKS(ROW4_S
 #pragma unroll 1
         for (int64_t i = threadIdx.x; i < sp.nscalar; i += B) {
             const int64_t jj = sp.scalar_col(i);
-            y[off + jj] = from_f<T>(sm4_exp(sm4_value<T, MASK>(x[off + jj], jj, q, scale), m) * inv);
+            const float sv =
+                sm4_seen<MASK>(jj, q) ? sm4_value<T, MASK>(x[off + jj], jj, q, scale) : -INFINITY;
+            y[off + jj] = from_f<T>(sm4_exp(sv, m) * inv);
         }
         // The next row's reduction reuses red: block_maxsum's leading
         // barrier orders it.
@@ -220,7 +233,7 @@ __global__ void __launch_bounds__(ROW4_STREAM_THREADS, RL_ROW4_MIN_BLOCKS(ROW4_S
 
 template <typename T, bool MASK>
 cudaError_t sm4_launch(const rl_cu_ctx *ctx, const void *xv, void *yv, int64_t rows,
-                       int64_t cols, float scale)
+                       int64_t cols, float scale, int64_t queries)
 {
     const T *x = static_cast<const T *>(xv);
     T *y = static_cast<T *>(yv);
@@ -231,7 +244,7 @@ cudaError_t sm4_launch(const rl_cu_ctx *ctx, const void *xv, void *yv, int64_t r
     const int64_t wrows = (rows + 3) / 4;
 #define RL_SM4(TH, PK, SC, groups, cs)                                                             \
     return row4_launch(ctx, sm4_onchip_kernel<T, TH, PK, SC, MASK>, groups, TH, cs, x, y, rows,   \
-                       cols, scale, vec)
+                       cols, scale, queries, vec)
     switch (pl.scope) {
     case ROW4_WARP:
         if (pl.packs == 1)
@@ -250,7 +263,7 @@ cudaError_t sm4_launch(const rl_cu_ctx *ctx, const void *xv, void *yv, int64_t r
     case ROW4_CLUSTER: RL_SM4(1024, 4, ROW4_CLUSTER, rows, pl.cluster);
     default:
         return row4_launch(ctx, sm4_stream_kernel<T, MASK>, rows, ROW4_STREAM_THREADS, 1, x, y,
-                           rows, cols, scale, vec);
+                           rows, cols, scale, queries, vec);
     }
 #undef RL_SM4
 }
@@ -262,14 +275,14 @@ using namespace rlcu;
 
 extern "C" cudaError_t rl_cu_softmax_v4(const rl_cu_ctx *ctx, rl_cu_type t, const void *x,
                                         void *y, int64_t rows, int64_t cols, float scale,
-                                        bool mask)
+                                        int64_t queries)
 {
-    if (rows < 1 || cols < 1 || (mask && (rows > 0xffffffffll || cols > 0xffffffffll)))
+    if (rows < 1 || cols < 1 || queries < 0 || !rl_cu_mask_fits(rows, cols, queries))
         return cudaErrorInvalidValue;
     return dispatch_16_32(t, [&](auto tag) -> cudaError_t {
         using T = decltype(tag);
-        return mask ? sm4_launch<T, true>(ctx, x, y, rows, cols, scale)
-                    : sm4_launch<T, false>(ctx, x, y, rows, cols, 1.0f);
+        return queries > 0 ? sm4_launch<T, true>(ctx, x, y, rows, cols, scale, queries)
+                           : sm4_launch<T, false>(ctx, x, y, rows, cols, 1.0f, 0);
     });
 }
 
