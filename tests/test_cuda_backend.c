@@ -382,9 +382,14 @@ static void test_row_v4_shapes(void **state)
 /* The causal mask beyond square blocks (model/rl_mask.h): decode steps
  * (queries = 1: every key seen), chunks of queries after cached keys
  * (queries < cols), sliding windows over a longer prompt (queries > cols),
- * through the fused kernel (v4's on-chip shapes and its streaming kernel)
- * and the unfused chain's mask step, whose packs run across rows when a row
- * is not a whole number of packs; aligned and unaligned tensors. */
+ * through the fused kernel and the unfused chain's mask step, whose packs
+ * run across rows when a row is not a whole number of packs; aligned and
+ * unaligned tensors. The fused kernel's shape follows the row length
+ * (rl_row4_plan): warps and blocks for the short rows, a cluster on sm_90
+ * for 65537 and 300001 columns, and the streaming kernel for 600001
+ * 16-bit columns everywhere (300001 fp32 columns too off sm_90). The last
+ * two shapes put the mask's edge inside a streaming trip: rows seeing
+ * 300002–300005 of 600001 keys, and a window that grows over the rows. */
 static void test_masked_blocks(void **state)
 {
     (void)state;
@@ -395,6 +400,7 @@ static void test_masked_blocks(void **state)
         {.rows = 70, .cols = 5, .queries = 35},      {.rows = 130, .cols = 33, .queries = 65},
         {.rows = 6, .cols = 2047, .queries = 3000},  {.rows = 2, .cols = 300001, .queries = 1},
         {.rows = 3, .cols = 300001, .queries = 2},   {.rows = 4, .cols = 65537, .queries = 100000},
+        {.rows = 4, .cols = 600001, .queries = 300000}, {.rows = 3, .cols = 600001, .queries = 700000},
     };
     const rl_op ops[] = {RL_OP_SCALE_MASK_SOFTMAX, RL_OP_SCALE_MASK_SOFTMAX_UNFUSED};
     for (size_t o = 0; o < sizeof ops / sizeof ops[0]; o++)

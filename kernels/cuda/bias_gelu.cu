@@ -14,7 +14,7 @@ extern "C" cudaError_t rl_cu_bias_gelu(const rl_cu_ctx *ctx, rl_cu_type t, const
         return cudaErrorInvalidValue;
     return dispatch_16_32(t, [&](auto tag) -> cudaError_t {
         using T = decltype(tag);
-        return ew_launch<T, EW_BIAS_GELU>(ctx, x, bias, y, rows * cols, cols, 1.0f);
+        return ew_launch<T, EW_BIAS_GELU>(ctx, x, bias, y, rows * cols, cols, 1.0f, 0);
     });
 }
 
@@ -25,7 +25,7 @@ extern "C" cudaError_t rl_cu_bias_add(const rl_cu_ctx *ctx, rl_cu_type t, const 
         return cudaErrorInvalidValue;
     return dispatch_16_32(t, [&](auto tag) -> cudaError_t {
         using T = decltype(tag);
-        return ew_launch<T, EW_BIAS_ADD>(ctx, x, bias, y, rows * cols, cols, 1.0f);
+        return ew_launch<T, EW_BIAS_ADD>(ctx, x, bias, y, rows * cols, cols, 1.0f, 0);
     });
 }
 
@@ -36,6 +36,6 @@ extern "C" cudaError_t rl_cu_gelu(const rl_cu_ctx *ctx, rl_cu_type t, const void
         return cudaErrorInvalidValue;
     return dispatch_16_32(t, [&](auto tag) -> cudaError_t {
         using T = decltype(tag);
-        return ew_launch<T, EW_GELU>(ctx, x, nullptr, y, n, 1, 1.0f);
+        return ew_launch<T, EW_GELU>(ctx, x, nullptr, y, n, 1, 1.0f, 0);
     });
 }

@@ -360,7 +360,7 @@ static rl_status launch_ops(rl_cuda_state *st, const rl_launch *l, rl_err *err)
         return RL_OK;
     /* x, y */
     case RL_OP_SCALE_MASK_SOFTMAX:
-        RL_CUDA_CHECK(err, rl_cu_scale_mask_softmax(ctx, t, RL_CU_ROW_REG, T[0], T[1], rows, cols,
+        RL_CUDA_CHECK(err, rl_cu_scale_mask_softmax(ctx, t, T[0], T[1], rows, cols,
                                                     rl_mask_queries(&l->shape), scale));
         return RL_OK;
     /* x, y, scaled, masked */

@@ -318,6 +318,6 @@ extern "C" cudaError_t rl_cu_residual_add(const rl_cu_ctx *ctx, rl_cu_type t, co
         return cudaErrorInvalidValue;
     return dispatch_16_32(t, [&](auto tag) -> cudaError_t {
         using T = decltype(tag);
-        return ew_launch<T, EW_RESIDUAL_ADD>(ctx, x, r, h, n, 1, 1.0f);
+        return ew_launch<T, EW_RESIDUAL_ADD>(ctx, x, r, h, n, 1, 1.0f, 0);
     });
 }

@@ -534,9 +534,11 @@ __global__ void __launch_bounds__(256)
     }
 }
 
+// queries: the causal mask's blocks (>= 1, EW_CAUSAL_MASK); 0 for every
+// other op.
 template <typename T, int OP>
 cudaError_t ew_launch(const rl_cu_ctx *ctx, const void *x, const void *aux, void *y, int64_t n,
-                      int64_t cols, float scale, int64_t queries = 1)
+                      int64_t cols, float scale, int64_t queries)
 {
     constexpr int N = Pack<T>::N;
     const bool uses_aux = OP == EW_RESIDUAL_ADD || OP == EW_BIAS_ADD || OP == EW_BIAS_GELU ||
@@ -548,7 +550,7 @@ cudaError_t ew_launch(const rl_cu_ctx *ctx, const void *x, const void *aux, void
     ew_kernel<T, OP><<<grid_stride_blocks(ctx, ew_kernel<T, OP>, work, threads), threads, 0,
                        ctx->stream>>>(
         static_cast<const T *>(x), static_cast<const T *>(aux), static_cast<T *>(y), n,
-        cols > 0 ? cols : 1, scale, queries > 0 ? queries : 1, vec, aux_vec);
+        cols > 0 ? cols : 1, scale, queries, vec, aux_vec);
     return cudaGetLastError();
 }
 

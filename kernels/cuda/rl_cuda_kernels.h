@@ -98,11 +98,10 @@ static inline bool rl_cu_mask_fits(int64_t rows, int64_t cols, int64_t queries)
  * mask + softmax below (queries 0: no mask, scale ignored). */
 cudaError_t rl_cu_softmax_v4(const rl_cu_ctx *ctx, rl_cu_type t, const void *x, void *y,
                              int64_t rows, int64_t cols, float scale, int64_t queries);
-/* y = softmax(mask(x * scale)) per row, one kernel (version RL_CU_ROW_VEC
- * or RL_CU_ROW_REG), under the causal mask of blocks of queries. */
-cudaError_t rl_cu_scale_mask_softmax(const rl_cu_ctx *ctx, rl_cu_type t, int version,
-                                     const void *x, void *y, int64_t rows, int64_t cols,
-                                     int64_t queries, float scale);
+/* y = softmax(mask(x * scale)) per row, one kernel (v4's), under the
+ * causal mask of blocks of queries. */
+cudaError_t rl_cu_scale_mask_softmax(const rl_cu_ctx *ctx, rl_cu_type t, const void *x, void *y,
+                                     int64_t rows, int64_t cols, int64_t queries, float scale);
 /* y = x * scale elementwise. */
 cudaError_t rl_cu_scale(const rl_cu_ctx *ctx, rl_cu_type t, const void *x, void *y, int64_t n,
                         float scale);

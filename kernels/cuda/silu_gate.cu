@@ -13,6 +13,6 @@ extern "C" cudaError_t rl_cu_silu_gate(const rl_cu_ctx *ctx, rl_cu_type t, const
         return cudaErrorInvalidValue;
     return dispatch_16_32(t, [&](auto tag) -> cudaError_t {
         using T = decltype(tag);
-        return ew_launch<T, EW_SILU_GATE>(ctx, gate, up, y, n, 1, 1.0f);
+        return ew_launch<T, EW_SILU_GATE>(ctx, gate, up, y, n, 1, 1.0f, 0);
     });
 }

@@ -12,8 +12,8 @@
 //       sum) and one re-read, so long rows cost two reads, not three.
 //   v4  the row in registers, loads unrolled, a warp, block or (sm_90)
 //       cluster per row by row length: softmax_v4.cu. The default.
-// Also here: the fused scale + causal mask + softmax (one kernel: v3 here,
-// v4 in softmax_v4.cu) and the scale and causal-mask steps of its unfused
+// Also here: the entry of the fused scale + causal mask + softmax (v4's
+// kernel, softmax_v4.cu) and the scale and causal-mask steps of its unfused
 // chain.
 //
 // exp is __expf (ex2.approx after a multiply by log2 e: 2 instructions, a few
@@ -70,16 +70,13 @@ __global__ void __launch_bounds__(256)
     }
 }
 
-// v3: one block per row (grid-stride over rows), 16-byte packs. The row's
-// values are x * scale, and with MASK, -inf at the columns j > q that row r
-// does not see under the causal mask of blocks of queries query positions
-// (q + 1 = rl_mask_visible_of, model/rl_mask.h), which come out as exactly
-// 0. vec: x and y 16-byte aligned; cached: the row fits in the
-// dynamic shared memory (cols floats).
-template <typename T, bool MASK>
+// v3: one block per row (grid-stride over rows), 16-byte packs. vec: x and
+// y 16-byte aligned; cached: the row fits in the dynamic shared memory
+// (cols floats).
+template <typename T>
 __global__ void __launch_bounds__(1024)
     sm_vec_kernel(const T *__restrict__ x, T *__restrict__ y, int64_t rows, int64_t cols,
-                  float scale, int64_t queries, bool vec, bool cached)
+                  bool vec, bool cached)
 {
     constexpr int N = Pack<T>::N;
     extern __shared__ float4 rl_dyn_smem[];
@@ -94,10 +91,7 @@ __global__ void __launch_bounds__(1024)
         __syncthreads();
         const int64_t off = r * cols;
         const RowSplit<T> sp(x + off, cols, vec);
-        const int64_t q = MASK ? rl_mask_visible_of(cols, queries, r) - 1 : cols;
-        auto value = [&](T t, int64_t j) {
-            return (MASK && j > q) ? -INFINITY : to_f(t) * scale;
-        };
+        auto value = [](T t, int64_t) { return to_f(t); };
 
         if (cached) {
             // Each thread keeps its packs at srow[v*N ...] and its scalars
@@ -212,17 +206,16 @@ __global__ void __launch_bounds__(1024)
     }
 }
 
-template <typename T, bool MASK>
+template <typename T>
 cudaError_t sm_vec_launch(const rl_cu_ctx *ctx, const void *x, void *y, int64_t rows,
-                          int64_t cols, float scale, int64_t queries)
+                          int64_t cols)
 {
     const bool vec = aligned16(x) && aligned16(y);
     const int64_t smem = (cols * (int64_t)sizeof(float) + 15) / 16 * 16;
     const bool cached = smem <= ctx->row_smem_bytes;
     const int threads = row_block_threads(cols, (int)sizeof(T));
-    sm_vec_kernel<T, MASK><<<capped_blocks(rows), threads, cached ? (size_t)smem : 0,
-                             ctx->stream>>>(static_cast<const T *>(x), static_cast<T *>(y), rows,
-                                            cols, scale, queries, vec, cached);
+    sm_vec_kernel<T><<<capped_blocks(rows), threads, cached ? (size_t)smem : 0, ctx->stream>>>(
+        static_cast<const T *>(x), static_cast<T *>(y), rows, cols, vec, cached);
     return cudaGetLastError();
 }
 
@@ -234,9 +227,9 @@ using namespace rlcu;
 extern "C" cudaError_t rl_cu_softmax_setup(const rl_cu_ctx *ctx)
 {
     const void *const kernels[] = {
-        (const void *)sm_vec_kernel<float, false>,         (const void *)sm_vec_kernel<float, true>,
-        (const void *)sm_vec_kernel<__half, false>,        (const void *)sm_vec_kernel<__half, true>,
-        (const void *)sm_vec_kernel<__nv_bfloat16, false>, (const void *)sm_vec_kernel<__nv_bfloat16, true>,
+        (const void *)sm_vec_kernel<float>,
+        (const void *)sm_vec_kernel<__half>,
+        (const void *)sm_vec_kernel<__nv_bfloat16>,
     };
     return allow_row_smem(kernels, (int)(sizeof kernels / sizeof kernels[0]), ctx->row_smem_bytes);
 }
@@ -261,24 +254,19 @@ extern "C" cudaError_t rl_cu_softmax(const rl_cu_ctx *ctx, rl_cu_type t, int ver
             sm_warp_kernel<T><<<capped_blocks((rows + 7) / 8), 256, 0, ctx->stream>>>(xt, yt, rows,
                                                                                       cols);
             return cudaGetLastError();
-        case RL_CU_ROW_VEC: return sm_vec_launch<T, false>(ctx, x, y, rows, cols, 1.0f, 0);
+        case RL_CU_ROW_VEC: return sm_vec_launch<T>(ctx, x, y, rows, cols);
         default: return cudaErrorInvalidValue;
         }
     });
 }
 
-extern "C" cudaError_t rl_cu_scale_mask_softmax(const rl_cu_ctx *ctx, rl_cu_type t, int version,
-                                                const void *x, void *y, int64_t rows, int64_t cols,
+extern "C" cudaError_t rl_cu_scale_mask_softmax(const rl_cu_ctx *ctx, rl_cu_type t, const void *x,
+                                                void *y, int64_t rows, int64_t cols,
                                                 int64_t queries, float scale)
 {
     if (rows < 1 || cols < 1 || queries < 1)
         return cudaErrorInvalidValue;
-    if (version == RL_CU_ROW_REG)
-        return rl_cu_softmax_v4(ctx, t, x, y, rows, cols, scale, queries);
-    return dispatch_16_32(t, [&](auto tag) -> cudaError_t {
-        using T = decltype(tag);
-        return sm_vec_launch<T, true>(ctx, x, y, rows, cols, scale, queries);
-    });
+    return rl_cu_softmax_v4(ctx, t, x, y, rows, cols, scale, queries);
 }
 
 extern "C" cudaError_t rl_cu_scale(const rl_cu_ctx *ctx, rl_cu_type t, const void *x, void *y,
@@ -288,7 +276,7 @@ extern "C" cudaError_t rl_cu_scale(const rl_cu_ctx *ctx, rl_cu_type t, const voi
         return cudaErrorInvalidValue;
     return dispatch_16_32(t, [&](auto tag) -> cudaError_t {
         using T = decltype(tag);
-        return ew_launch<T, EW_SCALE>(ctx, x, nullptr, y, n, 1, scale);
+        return ew_launch<T, EW_SCALE>(ctx, x, nullptr, y, n, 1, scale, 0);
     });
 }
 

@@ -277,7 +277,7 @@ extern "C" cudaError_t rl_cu_softmax_v4(const rl_cu_ctx *ctx, rl_cu_type t, cons
                                         void *y, int64_t rows, int64_t cols, float scale,
                                         int64_t queries)
 {
-    if (rows < 1 || cols < 1 || queries < 0 || !rl_cu_mask_fits(rows, cols, queries))
+    if (rows < 1 || cols < 1 || queries < 0 || (queries > 0 && !rl_cu_mask_fits(rows, cols, queries)))
         return cudaErrorInvalidValue;
     return dispatch_16_32(t, [&](auto tag) -> cudaError_t {
         using T = decltype(tag);
