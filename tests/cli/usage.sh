@@ -19,4 +19,12 @@ for c in $commands; do
         exit 1
     fi
 done
-echo "usage: $(echo $commands | wc -w) commands checked"
+# Models a --help names as shipped ("model/configs: a, b, ...") are shipped.
+configs=$(cd "$(dirname "$0")/../../model/configs" && pwd)
+named=$(cat "$out"/*.txt | tr '\n' ' ' | grep -o 'model/configs: [^;)]*' |
+        sed 's/model\/configs: //; s/\.\.\.//g' | tr ', ' '\n\n' | grep -v '^$' | sort -u)
+[ -n "$named" ] || { echo "no help text names a shipped model"; exit 1; }
+for m in $named; do
+    [ -f "$configs/$m.json" ] || { echo "a --help names model '$m', which is not in model/configs"; exit 1; }
+done
+echo "usage: $(echo $commands | wc -w) commands checked; models named: $(echo $named)"
